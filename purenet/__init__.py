@@ -1,0 +1,46 @@
+"""purenet: deep learning in pure Python, for reading every line.
+
+    import purenet as pn
+    model = pn.Sequential(pn.Dense(2, 16), pn.ReLU(), pn.Dense(16, 3))
+    history = model.fit(X, y, optimizer=pn.Adam(model.parameters(), lr=0.01), epochs=100)
+
+Nothing but the standard library is imported, on Python 3.10 and later.
+"""
+
+from .gradcheck import gradcheck
+from .layers import Dense, Layer, LeakyReLU, Linear, Parameter, Pass, ReLU, Sigmoid, Softmax, Tanh
+from .losses import CrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy
+from .metrics import accuracy, confusion_matrix, cosine_similarity
+from .model import Sequential, TrainingDivergedError
+from .optimizers import SGD, Adam, Optimizer
+from .serialization import ModelFileError, load
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Adam",
+    "CrossEntropy",
+    "Dense",
+    "Layer",
+    "LeakyReLU",
+    "Linear",
+    "Loss",
+    "MeanSquaredError",
+    "ModelFileError",
+    "Optimizer",
+    "Parameter",
+    "Pass",
+    "ReLU",
+    "SGD",
+    "Sequential",
+    "Sigmoid",
+    "Softmax",
+    "SoftmaxCrossEntropy",
+    "Tanh",
+    "TrainingDivergedError",
+    "accuracy",
+    "confusion_matrix",
+    "cosine_similarity",
+    "gradcheck",
+    "load",
+]

@@ -1,0 +1,205 @@
+"""Activation functions as layers: a fixed function applied to every value.
+
+Element-wise activations y = f(x) have a diagonal Jacobian, so backward is
+dL/dx = dL/dy * f'(x), element by element. Softmax mixes the values of a row
+and needs its full Jacobian diag(p) - p p^T.
+Derivations of every derivative here: docs/activations.md.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .. import matrices
+from ..matrices import Matrix, Vector
+from .base import Layer
+
+
+class ElementwiseActivation(Layer):
+    """y = f(x) for every value; subclasses define ``function`` and ``derivative``."""
+
+    def __init__(self) -> None:
+        self._input: Matrix | None = None
+        self._output: Matrix | None = None
+
+    def function(self, x: float) -> float:
+        """f(x) for one value."""
+        raise NotImplementedError
+
+    def derivative(self, x: float, y: float) -> float:
+        """f'(x) for one value, given also y = f(x) (sigmoid and tanh use y)."""
+        raise NotImplementedError
+
+    def forward(self, x: Matrix) -> Matrix:
+        self._input = x
+        self._output = matrices.map_elements(self.function, x)
+        return self._output
+
+    def backward(self, grad: Matrix, input_gradient: bool = True) -> Matrix | None:
+        """dL/dx[n][j] = dL/dy[n][j] * f'(x[n][j])."""
+        self._require_forward(self._input)
+        if matrices.shape(grad) != matrices.shape(self._input):
+            raise ValueError(
+                f"{type(self).__name__}.backward: gradient {matrices.describe(grad)} must match "
+                f"the output {matrices.describe(self._input)}"
+            )
+        if not input_gradient:
+            return None
+        derivative = self.derivative
+        return [
+            [g * derivative(x, y) for g, x, y in zip(grad_row, input_row, output_row)]
+            for grad_row, input_row, output_row in zip(grad, self._input, self._output)
+        ]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class Linear(ElementwiseActivation):
+    """The identity, f(x) = x, f'(x) = 1: a layer that lets values pass unchanged.
+
+    The original design called it ``Pass``; both names work.
+    """
+
+    def function(self, x: float) -> float:
+        return x
+
+    def derivative(self, x: float, y: float) -> float:
+        return 1.0
+
+
+Pass = Linear
+
+
+class ReLU(ElementwiseActivation):
+    """f(x) = max(0, x); f'(x) = 1 for x > 0, else 0 (0 at x = 0, as in PyTorch).
+
+    A unit whose input is negative for every sample gets no gradient and never
+    recovers ("dying ReLU"); LeakyReLU avoids that.
+    """
+
+    def function(self, x: float) -> float:
+        return x if x > 0.0 else 0.0
+
+    def derivative(self, x: float, y: float) -> float:
+        return 1.0 if x > 0.0 else 0.0
+
+
+class LeakyReLU(ElementwiseActivation):
+    """f(x) = x for x > 0, alpha * x otherwise; f'(x) = 1 for x > 0, else alpha.
+
+    ``alpha`` (default 0.01, PyTorch's ``negative_slope``) must satisfy
+    0 <= alpha < 1. At x = 0 the derivative is alpha, as in PyTorch.
+    """
+
+    def __init__(self, alpha: float = 0.01) -> None:
+        super().__init__()
+        if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0.0 <= alpha < 1.0:
+            raise ValueError(f"LeakyReLU: alpha must be a number with 0 <= alpha < 1, got {alpha!r}")
+        self.alpha = float(alpha)
+
+    def function(self, x: float) -> float:
+        return x if x > 0.0 else self.alpha * x
+
+    def derivative(self, x: float, y: float) -> float:
+        return 1.0 if x > 0.0 else self.alpha
+
+    def config(self) -> dict:
+        return {"alpha": self.alpha}
+
+    def __repr__(self) -> str:
+        return f"LeakyReLU(alpha={self.alpha})"
+
+
+def sigmoid(x: float) -> float:
+    """1 / (1 + e^-x), computed so that e^t is only taken for t <= 0 and never overflows."""
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    exponential = math.exp(x)
+    return exponential / (1.0 + exponential)
+
+
+class Sigmoid(ElementwiseActivation):
+    """f(x) = 1 / (1 + e^-x); f'(x) = f(x) (1 - f(x)). Safe for inputs of +-1000."""
+
+    def function(self, x: float) -> float:
+        return sigmoid(x)
+
+    def derivative(self, x: float, y: float) -> float:
+        return y * (1.0 - y)
+
+
+class Tanh(ElementwiseActivation):
+    """f(x) = tanh(x); f'(x) = 1 - tanh(x)^2. ``math.tanh`` saturates to +-1 without overflow."""
+
+    def function(self, x: float) -> float:
+        return math.tanh(x)
+
+    def derivative(self, x: float, y: float) -> float:
+        return 1.0 - y * y
+
+
+def softmax_row(row: Vector) -> Vector:
+    """p_i = e^(z_i - m) / sum_j e^(z_j - m) with m = max(z).
+
+    Subtracting the maximum changes nothing mathematically (it cancels in the
+    fraction) but keeps every exponent <= 0, so e^(...) never overflows.
+    """
+    largest = max(row)
+    exponentials = [math.exp(value - largest) for value in row]
+    total = sum(exponentials)
+    return [value / total for value in exponentials]
+
+
+def softmax_jacobian(probabilities: Vector) -> Matrix:
+    """The Jacobian of softmax, J[i][j] = dp_i/dz_j = p_i (delta_ij - p_j) = diag(p) - p p^T."""
+    return [
+        [(p_i if i == j else 0.0) - p_i * p_j for j, p_j in enumerate(probabilities)]
+        for i, p_i in enumerate(probabilities)
+    ]
+
+
+class Softmax(Layer):
+    """Turns each row of scores (logits) into probabilities that sum to 1.
+
+    forward: p = softmax(z) per row (max-shifted, see ``softmax_row``).
+    backward: the vector-Jacobian product dL/dz = J^T dL/dp with the full
+    Jacobian J = diag(p) - p p^T (``jacobian``). For training a classifier,
+    prefer a model that ends in logits with ``SoftmaxCrossEntropy``: the
+    fused gradient (p - t)/N is cheaper and more stable (docs/losses.md).
+    """
+
+    def __init__(self) -> None:
+        self._output: Matrix | None = None
+
+    def forward(self, x: Matrix) -> Matrix:
+        rows, columns = matrices.shape(x)
+        if rows and columns == 0:
+            raise ValueError(f"Softmax: input ({rows} x 0) has no values to normalise")
+        self._output = [softmax_row(row) for row in x]
+        return self._output
+
+    def jacobian(self, sample: int = 0) -> Matrix:
+        """The Jacobian diag(p) - p p^T of the last forward pass, for one sample of the batch."""
+        self._require_forward(self._output)
+        return softmax_jacobian(self._output[sample])
+
+    def backward(self, grad: Matrix, input_gradient: bool = True) -> Matrix | None:
+        """dL/dz_j = sum_i dL/dp_i J[i][j], one sample (row) at a time."""
+        self._require_forward(self._output)
+        if matrices.shape(grad) != matrices.shape(self._output):
+            raise ValueError(
+                f"Softmax.backward: gradient {matrices.describe(grad)} must match the output "
+                f"{matrices.describe(self._output)}"
+            )
+        if not input_gradient:
+            return None
+        result = []
+        for grad_row, probabilities in zip(grad, self._output):
+            jacobian = softmax_jacobian(probabilities)
+            # J is symmetric, so the column sums sum_i g_i J[i][j] are the row products.
+            result.append([matrices.dot(jacobian_row, grad_row) for jacobian_row in jacobian])
+        return result
+
+    def __repr__(self) -> str:
+        return "Softmax()"

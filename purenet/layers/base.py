@@ -1,0 +1,101 @@
+"""What every layer shares: parameters with gradients, and the forward/backward contract.
+
+A layer maps a batch ``x`` (batch x in_features) to a batch (batch x
+out_features) in ``forward`` and, in ``backward``, takes dL/d(output) of the
+same shape as its output and returns dL/d(input), storing the gradients of
+its parameters on the way. The chain rule that links them is derived in
+docs/backpropagation.md.
+
+Gradients accumulate, as in PyTorch: each ``backward`` *adds* to
+``parameter.grad``, and ``zero_grad()`` clears it (sets it to ``None``).
+``Sequential.fit`` zeroes the gradients before every batch; in a loop of your
+own, call ``optimizer.zero_grad()`` before each ``backward``.
+"""
+
+from __future__ import annotations
+
+from ..matrices import Matrix
+
+
+class Parameter(list):
+    """A trainable tensor: a list of floats (a bias) or a list of rows (a weight matrix).
+
+    It is a list, so ``layer.weight[o][i]`` reads a weight directly, with two
+    attributes as in PyTorch:
+
+    - ``grad``: dL/d(parameter), same shape, or ``None`` before the first
+      ``backward`` and after ``zero_grad()``;
+    - ``backward_passes``: how many ``backward`` calls added to ``grad``
+      since it was last cleared (optimisers use it to warn when gradients
+      from several batches pile up because ``zero_grad()`` was forgotten).
+    """
+
+    def __init__(self, values: list, name: str) -> None:
+        super().__init__(values)
+        self.name = name
+        self.grad: list | None = None
+        self.backward_passes = 0
+
+    def accumulate_grad(self, gradient: list) -> None:
+        """grad <- grad + gradient (or gradient itself if grad is empty)."""
+        if self.grad is None:
+            self.grad = gradient
+        elif gradient and isinstance(gradient[0], list):
+            self.grad = [
+                [old + new for old, new in zip(old_row, new_row)]
+                for old_row, new_row in zip(self.grad, gradient)
+            ]
+        else:
+            self.grad = [old + new for old, new in zip(self.grad, gradient)]
+        self.backward_passes += 1
+
+    def zero_grad(self) -> None:
+        """Forget the accumulated gradient."""
+        self.grad = None
+        self.backward_passes = 0
+
+    def size(self) -> int:
+        """Number of scalar values."""
+        if self and isinstance(self[0], list):
+            return sum(len(row) for row in self)
+        return len(self)
+
+
+class Layer:
+    """Base class: subclasses implement ``forward`` and ``backward``."""
+
+    def forward(self, x: Matrix) -> Matrix:
+        """Output for a batch x (batch x in_features)."""
+        raise NotImplementedError
+
+    def backward(self, grad: Matrix, input_gradient: bool = True) -> Matrix | None:
+        """Given dL/d(output), store parameter gradients and return dL/d(input).
+
+        With ``input_gradient=False`` the input gradient is not computed and
+        ``None`` is returned: the first layer of a network does not need it.
+        """
+        raise NotImplementedError
+
+    def __call__(self, x: Matrix) -> Matrix:
+        return self.forward(x)
+
+    def parameters(self) -> list[Parameter]:
+        """The layer's trainable parameters (none for an activation)."""
+        return []
+
+    def zero_grad(self) -> None:
+        """Clear the gradients of every parameter."""
+        for parameter in self.parameters():
+            parameter.zero_grad()
+
+    def output_features(self, input_features: int) -> int:
+        """Width of the output for inputs of ``input_features`` values (for ``summary``)."""
+        return input_features
+
+    def config(self) -> dict:
+        """The settings that rebuild this layer (saved in model files)."""
+        return {}
+
+    def _require_forward(self, saved: object) -> None:
+        if saved is None:
+            raise RuntimeError(f"{type(self).__name__}.backward called before forward")

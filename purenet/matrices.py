@@ -1,0 +1,273 @@
+"""Matrix operations written by hand: the arithmetic under every layer.
+
+A *matrix* is a list of rows, each row a list of floats; ``matrix[i][j]`` is
+row ``i``, column ``j``. A *batch* is a matrix with one row per sample, so a
+batch of 50 drawings of 1024 pixels has shape (50 x 1024). A *vector* is a
+plain list of floats (a bias, one row).
+
+Every operation checks the shapes it is given and raises a ``ValueError``
+that names both shapes, for example::
+
+    matmul: (50 x 1024) @ (1000 x 32): inner sizes differ
+
+The hot loops of the whole library are the dot products in this module.
+``dot`` is ``math.sumprod`` where Python has it (3.12 and later: a loop in C
+with extended-precision accumulation) and ``sum(map(operator.mul, a, b))``
+otherwise (the fastest plain form: the loop runs in C, no Python bytecode per
+element). Beside each fast operation stands a plain ``reference_`` version,
+written as the textbook triple loop; the tests check that both agree.
+
+Derivations of where these products appear in a network: docs/dense.md and
+docs/backpropagation.md.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from typing import Callable, Sequence
+
+Matrix = list[list[float]]
+Vector = list[float]
+
+try:
+    dot = math.sumprod  # Python 3.12+
+except AttributeError:  # Python 3.10 and 3.11
+
+    def dot(a: Sequence[float], b: Sequence[float]) -> float:
+        """Dot product sum_k a[k] * b[k] (the loop runs inside ``sum`` and ``map``)."""
+        return sum(map(operator.mul, a, b))
+
+
+# --- shapes ---------------------------------------------------------------
+
+
+def shape(matrix: Matrix) -> tuple[int, int]:
+    """Return (rows, columns) of a matrix, checking that every row has the same length.
+
+    A matrix with no rows has shape (0, 0).
+    """
+    if not isinstance(matrix, list):
+        raise TypeError(f"shape: expected a matrix (a list of rows), got {type(matrix).__name__}")
+    if not matrix:
+        return (0, 0)
+    columns = len(matrix[0])
+    for index, row in enumerate(matrix):
+        if not isinstance(row, list):
+            raise TypeError(
+                f"shape: row {index} should be a list of numbers, got {type(row).__name__}"
+            )
+        if len(row) != columns:
+            raise ValueError(
+                f"shape: row {index} has {len(row)} values but row 0 has {columns}; "
+                "a matrix needs rows of equal length"
+            )
+    return (len(matrix), columns)
+
+
+def describe(matrix: Matrix) -> str:
+    """The shape of a matrix as text, ``(rows x columns)``, for error messages."""
+    rows, columns = shape(matrix)
+    return f"({rows} x {columns})"
+
+
+def zeros(rows: int, columns: int) -> Matrix:
+    """A (rows x columns) matrix of 0.0, each row its own list."""
+    if not isinstance(rows, int) or not isinstance(columns, int) or rows < 0 or columns < 0:
+        raise ValueError(f"zeros: rows and columns must be non-negative integers, got {rows!r}, {columns!r}")
+    return [[0.0] * columns for _ in range(rows)]
+
+
+def as_matrix(data: object, name: str) -> Matrix:
+    """Validate user data as a batch and return it as a fresh matrix of floats.
+
+    Accepts a list (or tuple) of samples, each a list (or tuple) of real
+    numbers of the same length. Refuses booleans, strings, NaN and infinity,
+    and a flat list of numbers (a single sample must be wrapped: ``[sample]``).
+    ``name`` is the argument's name, used in the error messages.
+    """
+    if not isinstance(data, (list, tuple)):
+        raise TypeError(f"{name} must be a list of samples (each a list of numbers), got {type(data).__name__}")
+    if not data:
+        raise ValueError(f"{name} must hold at least one sample, got an empty list")
+    if isinstance(data[0], (int, float)) and not isinstance(data[0], bool):
+        raise ValueError(
+            f"{name} must be a list of samples (each a list of numbers), got a flat list of "
+            f"{len(data)} numbers; wrap a single sample as [sample]"
+        )
+    result = []
+    width = None
+    for row_index, row in enumerate(data):
+        if not isinstance(row, (list, tuple)):
+            raise TypeError(f"{name}[{row_index}] must be a list of numbers, got {type(row).__name__}")
+        if width is None:
+            width = len(row)
+            if width == 0:
+                raise ValueError(f"{name}[0] is empty: each sample needs at least one feature")
+        elif len(row) != width:
+            raise ValueError(f"{name}[{row_index}] has {len(row)} features but {name}[0] has {width}")
+        for column_index, value in enumerate(row):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError(
+                    f"{name}[{row_index}][{column_index}] must be a number, got {type(value).__name__} {value!r}"
+                )
+            if not math.isfinite(value):
+                raise ValueError(f"{name}[{row_index}][{column_index}] must be finite, got {value!r}")
+        result.append([float(value) for value in row])
+    return result
+
+
+# --- products -------------------------------------------------------------
+
+
+def transpose(matrix: Matrix) -> Matrix:
+    """Transpose: result[j][i] = matrix[i][j]; (n x m) -> (m x n)."""
+    rows, columns = shape(matrix)
+    if rows == 0:
+        return []
+    return [list(column) for column in zip(*matrix)]
+
+
+def matmul_transposed(a: Matrix, b: Matrix) -> Matrix:
+    """A @ B^T: result[i][j] = sum_k a[i][k] * b[j][k]; (n x k) and (m x k) -> (n x m).
+
+    Every entry is the dot product of a row of A with a row of B, so no
+    transpose is needed. This is the dense layer's forward product X W^T,
+    with W stored as (outputs x inputs) like PyTorch.
+    """
+    (a_rows, a_columns), (b_rows, b_columns) = shape(a), shape(b)
+    if a_rows and b_rows and a_columns != b_columns:
+        raise ValueError(
+            f"matmul_transposed: ({a_rows} x {a_columns}) @ ({b_rows} x {b_columns})^T: "
+            f"rows of both need the same length, got {a_columns} and {b_columns}"
+        )
+    return [[dot(row, other) for other in b] for row in a]
+
+
+def matmul(a: Matrix, b: Matrix) -> Matrix:
+    """Matrix product A @ B: result[i][j] = sum_k a[i][k] * b[k][j]; (n x k) @ (k x m) -> (n x m).
+
+    B is transposed once so that every entry is a dot product of two rows.
+    """
+    (a_rows, a_columns), (b_rows, b_columns) = shape(a), shape(b)
+    if a_columns != b_rows:
+        raise ValueError(
+            f"matmul: ({a_rows} x {a_columns}) @ ({b_rows} x {b_columns}): inner sizes differ"
+        )
+    if b_columns == 0:
+        return [[] for _ in a]
+    return matmul_transposed(a, transpose(b))
+
+
+def transposed_matmul(a: Matrix, b: Matrix) -> Matrix:
+    """A^T @ B: result[i][j] = sum_n a[n][i] * b[n][j]; (n x k) and (n x m) -> (k x m).
+
+    The dense layer's weight gradient dZ^T X: both operands are batches with
+    one row per sample, and the sum runs over the samples.
+    """
+    (a_rows, a_columns), (b_rows, b_columns) = shape(a), shape(b)
+    if a_rows != b_rows:
+        raise ValueError(
+            f"transposed_matmul: ({a_rows} x {a_columns})^T @ ({b_rows} x {b_columns}): "
+            f"both need the same number of rows, got {a_rows} and {b_rows}"
+        )
+    if a_rows == 0:
+        return zeros(a_columns, b_columns)
+    return matmul_transposed(transpose(a), transpose(b))
+
+
+# --- element-wise ---------------------------------------------------------
+
+
+def _check_same_shape(operation: str, a: Matrix, b: Matrix) -> None:
+    if shape(a) != shape(b):
+        raise ValueError(f"{operation}: {describe(a)} and {describe(b)}: shapes differ")
+
+
+def add(a: Matrix, b: Matrix) -> Matrix:
+    """Element-wise sum A + B of two matrices of the same shape."""
+    _check_same_shape("add", a, b)
+    return [list(map(operator.add, row_a, row_b)) for row_a, row_b in zip(a, b)]
+
+
+def subtract(a: Matrix, b: Matrix) -> Matrix:
+    """Element-wise difference A - B of two matrices of the same shape."""
+    _check_same_shape("subtract", a, b)
+    return [list(map(operator.sub, row_a, row_b)) for row_a, row_b in zip(a, b)]
+
+
+def multiply(a: Matrix, b: Matrix) -> Matrix:
+    """Element-wise (Hadamard) product A * B of two matrices of the same shape."""
+    _check_same_shape("multiply", a, b)
+    return [list(map(operator.mul, row_a, row_b)) for row_a, row_b in zip(a, b)]
+
+
+def scale(matrix: Matrix, factor: float) -> Matrix:
+    """Every element multiplied by a number: factor * A."""
+    shape(matrix)
+    return [[factor * value for value in row] for row in matrix]
+
+
+def map_elements(function: Callable[[float], float], matrix: Matrix) -> Matrix:
+    """Apply ``function`` to every element: result[i][j] = function(matrix[i][j])."""
+    shape(matrix)
+    return [list(map(function, row)) for row in matrix]
+
+
+def add_row(matrix: Matrix, row: Vector) -> Matrix:
+    """Add the same row to every row of a matrix (the bias of a dense layer): (n x m) + (m,)."""
+    rows, columns = shape(matrix)
+    if rows and len(row) != columns:
+        raise ValueError(f"add_row: ({rows} x {columns}) + ({len(row)},): the row needs {columns} values")
+    return [list(map(operator.add, matrix_row, row)) for matrix_row in matrix]
+
+
+def column_sums(matrix: Matrix) -> Vector:
+    """Sum of each column: result[j] = sum_i matrix[i][j]; (n x m) -> (m,).
+
+    The dense layer's bias gradient: the sum of dZ over the samples.
+    """
+    rows, columns = shape(matrix)
+    if rows == 0:
+        return []
+    return [sum(column) for column in zip(*matrix)]
+
+
+def argmax_rows(matrix: Matrix) -> list[int]:
+    """Index of the largest value in each row (the first one on a tie)."""
+    rows, columns = shape(matrix)
+    if rows and columns == 0:
+        raise ValueError(f"argmax_rows: ({rows} x 0): rows have no values to choose from")
+    return [max(range(len(row)), key=row.__getitem__) for row in matrix]
+
+
+# --- plain reference versions, for the tests ------------------------------
+
+
+def reference_dot(a: Sequence[float], b: Sequence[float]) -> float:
+    """The textbook loop: total = a[0] b[0] + a[1] b[1] + ..."""
+    total = 0.0
+    for k in range(len(a)):
+        total += a[k] * b[k]
+    return total
+
+
+def reference_matmul(a: Matrix, b: Matrix) -> Matrix:
+    """The textbook triple loop for A @ B, with no checks; the tests compare ``matmul`` with it."""
+    rows, inner = len(a), len(b)
+    columns = len(b[0]) if b else 0
+    result = [[0.0] * columns for _ in range(rows)]
+    for i in range(rows):
+        for j in range(columns):
+            total = 0.0
+            for k in range(inner):
+                total += a[i][k] * b[k][j]
+            result[i][j] = total
+    return result
+
+
+def reference_transpose(matrix: Matrix) -> Matrix:
+    """The textbook double loop for the transpose."""
+    rows = len(matrix)
+    columns = len(matrix[0]) if matrix else 0
+    return [[matrix[i][j] for i in range(rows)] for j in range(columns)]

@@ -1,0 +1,197 @@
+"""Saving and loading models as JSON: safe (no pickle), exact, atomic.
+
+The format, version 1::
+
+    {
+      "format": "purenet-model",
+      "version": 1,
+      "layers": [
+        {"type": "Dense", "config": {"in_features": 2, "out_features": 3, "init": "he"},
+         "weight": [[...], [...], [...]], "bias": [..., ..., ...]},
+        {"type": "LeakyReLU", "config": {"alpha": 0.01}},
+        ...
+      ],
+      "metadata": {...}
+    }
+
+Layer types: Dense, Linear, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax.
+``weight`` holds out_features rows of in_features numbers, ``bias``
+out_features numbers. ``metadata`` is free-form JSON (how the model was
+trained). Floats are written with ``repr`` precision, so they read back
+bit for bit; NaN and infinity are refused. The full description of the
+format is in docs/model-format.md.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+
+from .layers import Dense, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh
+from .layers.base import Layer
+from .model import Sequential
+
+FORMAT_NAME = "purenet-model"
+FORMAT_VERSION = 1
+
+LAYER_TYPES: dict[str, type[Layer]] = {
+    "Dense": Dense,
+    "Linear": Linear,
+    "ReLU": ReLU,
+    "LeakyReLU": LeakyReLU,
+    "Sigmoid": Sigmoid,
+    "Tanh": Tanh,
+    "Softmax": Softmax,
+}
+CONFIG_KEYS = {"Dense": {"in_features", "out_features", "init"}, "LeakyReLU": {"alpha"}}
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be loaded: corrupt, truncated, of another version, or inconsistent."""
+
+
+def to_dict(model: Sequential, metadata: dict | None = None) -> dict:
+    """The model as the JSON-compatible dictionary described above."""
+    layers = []
+    for layer in model.layers:
+        entry: dict = {"type": type(layer).__name__, "config": layer.config()}
+        if isinstance(layer, Dense):
+            entry["weight"] = [list(row) for row in layer.weight]
+            entry["bias"] = list(layer.bias)
+        layers.append(entry)
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "layers": layers,
+        "metadata": dict(model.metadata if metadata is None else metadata),
+    }
+
+
+def save(model: Sequential, path: str | os.PathLike, metadata: dict | None = None) -> None:
+    """Write the model to ``path`` atomically: a temporary file in the same folder, then a rename.
+
+    A crash during the write leaves the old file (if any) untouched. Refuses
+    NaN and infinite weights with a ``ValueError`` naming the layer.
+    """
+    if not isinstance(model, Sequential):
+        raise TypeError(f"save: model must be a Sequential, got {type(model).__name__}")
+    for index, layer in enumerate(model.layers):
+        for parameter in layer.parameters():
+            rows = parameter if parameter and isinstance(parameter[0], list) else [parameter]
+            if not all(math.isfinite(value) for row in rows for value in row):
+                raise ValueError(
+                    f"save: layer {index} ({type(layer).__name__}) has a NaN or infinite {parameter.name}; "
+                    "refusing to save a broken model"
+                )
+    text = json.dumps(to_dict(model, metadata), allow_nan=False, separators=(",", ":"))
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    descriptor, temporary = tempfile.mkstemp(prefix=".purenet-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.write("\n")
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+
+
+def _refuse_constant(name: str) -> float:
+    raise ModelFileError(f"the file contains {name}, which is not a finite number")
+
+
+def load(path: str | os.PathLike) -> Sequential:
+    """Read a model written by ``save``; raises ``ModelFileError`` (a ``ValueError``) if anything is off."""
+    path = os.fspath(path)
+    try:
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
+    except FileNotFoundError:
+        raise ModelFileError(f"{path}: no such model file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ModelFileError(f"{path}: cannot read the model file ({error})") from None
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise ModelFileError(
+            f"{path}: not valid JSON at line {error.lineno}, column {error.colno} ({error.msg}); "
+            "the file may be truncated or corrupt"
+        ) from None
+    except ModelFileError as error:
+        raise ModelFileError(f"{path}: {error}") from None
+    try:
+        return from_dict(data)
+    except ModelFileError as error:
+        raise ModelFileError(f"{path}: {error}") from None
+
+
+def from_dict(data: object) -> Sequential:
+    """Build a model from the dictionary form, validating every field."""
+    if not isinstance(data, dict):
+        raise ModelFileError(f"expected a JSON object, got {type(data).__name__}")
+    if data.get("format") != FORMAT_NAME:
+        raise ModelFileError(f"not a purenet model: format is {data.get('format')!r}, expected {FORMAT_NAME!r}")
+    version = data.get("version")
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        raise ModelFileError(
+            f"unsupported format version {version!r}; this purenet reads version {FORMAT_VERSION}"
+        )
+    layers_data = data.get("layers")
+    if not isinstance(layers_data, list) or not layers_data:
+        raise ModelFileError("'layers' must be a non-empty list")
+    metadata = data.get("metadata", {})
+    if not isinstance(metadata, dict):
+        raise ModelFileError(f"'metadata' must be an object, got {type(metadata).__name__}")
+    layers = [_layer_from_dict(index, entry) for index, entry in enumerate(layers_data)]
+    try:
+        model = Sequential(*layers)
+    except ValueError as error:
+        raise ModelFileError(f"inconsistent layers: {error}") from None
+    model.metadata = metadata
+    return model
+
+
+def _layer_from_dict(index: int, entry: object) -> Layer:
+    where = f"layer {index}"
+    if not isinstance(entry, dict):
+        raise ModelFileError(f"{where} must be an object, got {type(entry).__name__}")
+    kind = entry.get("type")
+    if kind not in LAYER_TYPES:
+        raise ModelFileError(f"{where} has unknown type {kind!r}; known: {', '.join(LAYER_TYPES)}")
+    config = entry.get("config", {})
+    expected = CONFIG_KEYS.get(kind, set())
+    if not isinstance(config, dict) or set(config) != expected:
+        found = sorted(config) if isinstance(config, dict) else type(config).__name__
+        raise ModelFileError(f"{where} ({kind}) config must have keys {sorted(expected)}, got {found}")
+    try:
+        layer = LAYER_TYPES[kind](**config)
+    except (TypeError, ValueError) as error:
+        raise ModelFileError(f"{where} ({kind}) has an invalid config: {error}") from None
+    if isinstance(layer, Dense):
+        weight = _numbers(entry.get("weight"), (layer.out_features, layer.in_features), f"{where} weight")
+        bias = _numbers(entry.get("bias"), (layer.out_features,), f"{where} bias")
+        layer.weight[:] = weight
+        layer.bias[:] = bias
+    return layer
+
+
+def _numbers(values: object, shape: tuple[int, ...], where: str) -> list:
+    """Validate a vector or matrix of finite numbers of exactly the given shape."""
+    if len(shape) == 2:
+        if not isinstance(values, list) or len(values) != shape[0]:
+            count = len(values) if isinstance(values, list) else type(values).__name__
+            raise ModelFileError(f"{where} must have {shape[0]} rows, got {count}")
+        return [_numbers(row, shape[1:], f"{where} row {row_index}") for row_index, row in enumerate(values)]
+    if not isinstance(values, list) or len(values) != shape[0]:
+        count = len(values) if isinstance(values, list) else type(values).__name__
+        raise ModelFileError(f"{where} must have {shape[0]} numbers, got {count}")
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ModelFileError(f"{where} must hold finite numbers, got {value!r}")
+    return [float(value) for value in values]
