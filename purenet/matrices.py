@@ -30,13 +30,25 @@ from typing import Callable, Sequence
 Matrix = list[list[float]]
 Vector = list[float]
 
-try:
-    dot = math.sumprod  # Python 3.12+
-except AttributeError:  # Python 3.10 and 3.11
+if hasattr(math, "sumprod"):  # Python 3.12+
+    dot = math.sumprod
+
+    def _dot_rows(a: Sequence[Sequence[float]], b: Sequence[Sequence[float]]) -> Matrix:
+        """result[i][j] = sum_k a[i][k] * b[j][k]: every row of a against every row of b."""
+        sumprod = math.sumprod
+        return [[sumprod(row, other) for other in b] for row in a]
+
+else:  # Python 3.10 and 3.11
 
     def dot(a: Sequence[float], b: Sequence[float]) -> float:
         """Dot product sum_k a[k] * b[k] (the loop runs inside ``sum`` and ``map``)."""
         return sum(map(operator.mul, a, b))
+
+    def _dot_rows(a: Sequence[Sequence[float]], b: Sequence[Sequence[float]]) -> Matrix:
+        """result[i][j] = sum_k a[i][k] * b[j][k]: every row of a against every row of b."""
+        multiply = operator.mul
+        # ``dot`` is inlined: a Python function call per entry would cost a third of the time.
+        return [[sum(map(multiply, row, other)) for other in b] for row in a]
 
 
 # --- shapes ---------------------------------------------------------------
@@ -141,7 +153,7 @@ def matmul_transposed(a: Matrix, b: Matrix) -> Matrix:
             f"matmul_transposed: ({a_rows} x {a_columns}) @ ({b_rows} x {b_columns})^T: "
             f"rows of both need the same length, got {a_columns} and {b_columns}"
         )
-    return [[dot(row, other) for other in b] for row in a]
+    return _dot_rows(a, b)
 
 
 def matmul(a: Matrix, b: Matrix) -> Matrix:
@@ -156,7 +168,7 @@ def matmul(a: Matrix, b: Matrix) -> Matrix:
         )
     if b_columns == 0:
         return [[] for _ in a]
-    return matmul_transposed(a, transpose(b))
+    return _dot_rows(a, list(zip(*b)))
 
 
 def transposed_matmul(a: Matrix, b: Matrix) -> Matrix:
@@ -173,7 +185,8 @@ def transposed_matmul(a: Matrix, b: Matrix) -> Matrix:
         )
     if a_rows == 0:
         return zeros(a_columns, b_columns)
-    return matmul_transposed(transpose(a), transpose(b))
+    # Columns as tuples straight from zip: no list copies, the dot products read them as well.
+    return _dot_rows(list(zip(*a)), list(zip(*b)))
 
 
 # --- element-wise ---------------------------------------------------------
