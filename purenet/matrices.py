@@ -219,7 +219,9 @@ def transposed_matmul(a: Matrix, b: Matrix) -> Matrix:
     """A^T @ B: result[i][j] = sum_n a[n][i] * b[n][j]; (n x k) and (n x m) -> (k x m).
 
     The dense layer's weight gradient dZ^T X: both operands are batches with
-    one row per sample, and the sum runs over the samples.
+    one row per sample, and the sum runs over the samples. When every row of
+    B is mostly one repeated value (a batch of drawings), the product takes
+    the shortcut of ``_transposed_matmul_skipping_background``.
     """
     (a_rows, a_columns), (b_rows, b_columns) = shape(a), shape(b)
     if a_rows != b_rows:
@@ -229,8 +231,34 @@ def transposed_matmul(a: Matrix, b: Matrix) -> Matrix:
         )
     if a_rows == 0:
         return zeros(a_columns, b_columns)
+    if b_columns >= BACKGROUND_MINIMUM_WIDTH and all(
+        row.count(row[0]) >= BACKGROUND_SHARE * b_columns for row in b
+    ):
+        return _transposed_matmul_skipping_background(a, b)
     # Columns as tuples straight from zip: no list copies, the dot products read them as well.
     return _dot_rows(list(zip(*a)), list(zip(*b)))
+
+
+def _transposed_matmul_skipping_background(a: Matrix, b: Matrix) -> Matrix:
+    """A^T B when each row n of B is mostly one value c_n (its first value).
+
+    Writing B = c 1^T + D, where D is zero wherever B equals its row's
+    background:
+
+        A^T B = (A^T c) 1^T + A^T D
+
+    The first term is one vector, repeated in every column. The second visits
+    only the non-zero entries of D: entry (n, j) adds D[n][j] * a[n] to
+    column j. The result is built column by column, then transposed.
+    """
+    backgrounds = [row[0] for row in b]
+    base = [dot(column, backgrounds) for column in zip(*a)]
+    columns = [base] * len(b[0])  # shared until a column is first written: lists are replaced, never mutated
+    for a_row, b_row, background in zip(a, b, backgrounds):
+        for j in [j for j, value in enumerate(b_row) if value != background]:
+            deviation = b_row[j] - background
+            columns[j] = [total + deviation * value for total, value in zip(columns[j], a_row)]
+    return [list(row) for row in zip(*columns)]
 
 
 # --- element-wise ---------------------------------------------------------
