@@ -14,6 +14,7 @@ from .metrics import accuracy, confusion_matrix, cosine_similarity
 from .model import Sequential, TrainingDivergedError
 from .optimizers import SGD, Adam, Optimizer
 from .serialization import ModelFileError, load
+from .squares import square_detector
 
 __version__ = "0.1.0"
 
@@ -43,4 +44,5 @@ __all__ = [
     "cosine_similarity",
     "gradcheck",
     "load",
+    "square_detector",
 ]

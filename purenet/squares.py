@@ -1,0 +1,182 @@
+"""The square detector: is this drawing a square?
+
+A drawing becomes 1024 numbers (``purenet.drawing.prepare``: normalised,
+rasterised on a 32 x 32 grid, read along the Hilbert curve), and a small
+network answers with two scores, [not square, square]:
+
+    1024 -> Dense -> 32 -> LeakyReLU -> Dense -> 2 -> (softmax)
+
+The network ends in logits and is trained with ``SoftmaxCrossEntropy``;
+``predict_proba`` applies the softmax. This module holds the recipe
+(``build_network``, ``train``), the honest measurement (``evaluate`` on
+freshly generated drawings, per kind, at any resolution), and the model that
+ships inside the package (``square_detector``). Why normalisation matters and
+how well it works: docs/squares.md.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import sys
+from typing import TextIO
+
+from . import drawing, hilbert
+from .datasets import shapes
+from .layers import Dense, LeakyReLU
+from .metrics import confusion_matrix
+from .model import Sequential
+from .optimizers import SGD, Adam
+from .serialization import load
+
+SHIPPED_MODEL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models", "square_detector.json")
+CLASS_NAMES = ("not square", "square")
+
+# The default recipe: measured in docs/squares.md and benchmarks/time_to_accuracy.py.
+DEFAULT_SAMPLES = 7500
+DEFAULT_HIDDEN = 32
+DEFAULT_EPOCHS = 8
+DEFAULT_BATCH_SIZE = 50
+DEFAULT_LEARNING_RATE = 0.002
+OPTIMIZERS = ("adam", "sgd")
+
+
+def build_network(size: int = 32, hidden: int = DEFAULT_HIDDEN, rng: random.Random | None = None) -> Sequential:
+    """``size*size -> hidden LeakyReLU -> 2``: He initialisation, seeded by ``rng``."""
+    rng = rng if rng is not None else random.Random(0)
+    return Sequential(Dense(size * size, hidden, rng=rng), LeakyReLU(), Dense(hidden, 2, rng=rng))
+
+
+def model_size(model: Sequential) -> int:
+    """The grid side a model reads: sqrt of its first layer's inputs (32 for 1024)."""
+    first = model.layers[0]
+    side = math.isqrt(first.in_features) if isinstance(first, Dense) else 0
+    if not isinstance(first, Dense) or side * side != first.in_features or side & (side - 1):
+        raise ValueError(
+            f"the model's first layer must be a Dense layer reading a square power-of-two grid "
+            f"(e.g. 1024 = 32 x 32 inputs), got {first!r}"
+        )
+    return side
+
+
+def inputs(drawings: list, model_side: int, size: int) -> list[list[float]]:
+    """Network inputs for drawings rasterised at ``size`` and read by a model of side ``model_side``.
+
+    A larger grid is shrunk by ``hilbert.downsample``: averaging runs of
+    (size/model_side)^2 consecutive curve values is average pooling.
+    """
+    if size < model_side:
+        raise ValueError(
+            f"size must be at least the model's grid side {model_side} (a larger size is downsampled), got {size}"
+        )
+    factor = size // model_side
+    if factor * model_side != size:
+        raise ValueError(f"size must be the model's grid side {model_side} times a power of two, got {size}")
+    return [hilbert.downsample(drawing.prepare(item, size), factor) for item in drawings]
+
+
+def evaluate(model: Sequential, size: int = 32, samples: int = 2000, seed: int = 12345) -> dict:
+    """Held-out accuracy on ``samples`` freshly generated drawings, rendered at ``size``.
+
+    Returns ``{"accuracy", "per_kind": {kind: accuracy}, "confusion": [[...]],
+    "samples", "size", "seed"}``; the confusion matrix has rows = true class,
+    columns = predicted class (0 = not square, 1 = square).
+    """
+    return report(model, shapes.labelled_drawings(samples, seed=seed), size, seed)
+
+
+def report(model: Sequential, labelled: list, size: int, seed: int) -> dict:
+    """Accuracy overall and per kind, and the confusion matrix, on (kind, drawing) pairs."""
+    kinds = [kind for kind, _ in labelled]
+    labels = [shapes.KINDS[kind] for kind in kinds]
+    predicted = model.predict(inputs([item for _, item in labelled], model_size(model), size))
+    per_kind = {}
+    for kind in shapes.KINDS:
+        outcomes = [p == label for p, label, k in zip(predicted, labels, kinds) if k == kind]
+        if outcomes:
+            per_kind[kind] = sum(outcomes) / len(outcomes)
+    return {
+        "accuracy": sum(p == label for p, label in zip(predicted, labels)) / len(labels),
+        "per_kind": per_kind,
+        "confusion": confusion_matrix(predicted, labels, classes=2),
+        "samples": len(labelled),
+        "size": size,
+        "seed": seed,
+    }
+
+
+def format_report(report: dict) -> str:
+    """The evaluation as text: overall, per kind, and the confusion matrix."""
+    lines = [
+        f"held-out accuracy: {report['accuracy']:.2%} on {report['samples']} drawings "
+        f"at {report['size']}x{report['size']} never seen in training (generator seed {report['seed']})",
+        "per kind:",
+    ]
+    for kind, value in report["per_kind"].items():
+        label = CLASS_NAMES[shapes.KINDS[kind]]
+        lines.append(f"  {kind:<12} ({label:<10}) {value:7.2%}")
+    (true_negative, false_positive), (false_negative, true_positive) = report["confusion"]
+    lines += [
+        "confusion matrix (rows: truth, columns: prediction):",
+        f"  {'':<12} {'not square':>10} {'square':>8}",
+        f"  {'not square':<12} {true_negative:>10} {false_positive:>8}",
+        f"  {'square':<12} {false_negative:>10} {true_positive:>8}",
+    ]
+    return "\n".join(lines)
+
+
+def train(
+    samples: int = DEFAULT_SAMPLES,
+    size: int = 32,
+    hidden: int = DEFAULT_HIDDEN,
+    epochs: int = DEFAULT_EPOCHS,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    lr: float = DEFAULT_LEARNING_RATE,
+    optimizer: str = "adam",
+    seed: int = 0,
+    verbose: int = 1,
+    stream: TextIO | None = None,
+) -> tuple[Sequential, dict]:
+    """Generate drawings, split 80 / 10 / 10 into train / validation / test, and train.
+
+    Returns the model and the test report (``evaluate``'s form, on the test
+    split: drawings the model never saw, never a running training average).
+    """
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}")
+    if samples < 20:
+        raise ValueError(f"samples must be at least 20 (to split into train, validation and test), got {samples}")
+    labelled = shapes.labelled_drawings(samples, seed=seed)
+    validation_count = test_count = samples // 10
+    training = labelled[: samples - validation_count - test_count]
+    validation = labelled[len(training) : len(training) + validation_count]
+    test = labelled[len(training) + validation_count :]
+
+    def split(part: list) -> tuple[list[list[float]], list[int]]:
+        return inputs([item for _, item in part], size, size), [shapes.KINDS[kind] for kind, _ in part]
+
+    X_train, y_train = split(training)
+    X_validation, y_validation = split(validation)
+    model = build_network(size, hidden, random.Random(seed))
+    if optimizer == "adam":
+        chosen = Adam(model.parameters(), lr=lr)
+    else:
+        chosen = SGD(model.parameters(), lr=lr, momentum=0.9)
+    model.fit(
+        X_train,
+        y_train,
+        optimizer=chosen,
+        epochs=epochs,
+        batch_size=batch_size,
+        seed=seed,
+        validation=(X_validation, y_validation),
+        verbose=verbose,
+        stream=stream or sys.stderr,
+    )
+    return model, report(model, test, size, seed)
+
+
+def square_detector() -> Sequential:
+    """The trained model shipped with purenet; ``predict_proba`` gives [p_not_square, p_square]."""
+    return load(SHIPPED_MODEL)

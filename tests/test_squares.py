@@ -1,0 +1,108 @@
+"""The square detector: recipe, evaluation, resolution, and the shipped model."""
+
+import json
+import random
+
+import pytest
+
+import purenet as pn
+from purenet import drawing, hilbert, squares
+from purenet.datasets import shapes
+
+
+def test_build_network_has_the_documented_shape():
+    model = squares.build_network(32, 32, random.Random(0))
+    assert [type(layer).__name__ for layer in model.layers] == ["Dense", "LeakyReLU", "Dense"]
+    assert (model.layers[0].in_features, model.layers[0].out_features) == (1024, 32)
+    assert (model.layers[2].in_features, model.layers[2].out_features) == (32, 2)
+    assert squares.model_size(model) == 32
+
+
+def test_model_size_refuses_a_non_square_input_layer():
+    model = pn.Sequential(pn.Dense(1000, 2))
+    with pytest.raises(ValueError, match="square power-of-two grid"):
+        squares.model_size(model)
+
+
+def test_inputs_downsample_a_larger_rendering_through_the_hilbert_curve():
+    item = shapes.sample("square", random.Random(3))
+    read_at_64 = squares.inputs([item], 32, 64)[0]
+    assert read_at_64 == pytest.approx(hilbert.downsample(drawing.prepare(item, 64), 2))
+    assert len(read_at_64) == 1024
+
+
+@pytest.mark.parametrize("size, message", [(16, "at least the model's grid side 32"), (48, "times a power of two")])
+def test_inputs_refuse_impossible_sizes(size, message):
+    item = shapes.sample("circle", random.Random(0))
+    with pytest.raises(ValueError, match=message):
+        squares.inputs([item], 32, size)
+
+
+def test_a_short_training_run_learns_and_reports_on_held_out_drawings():
+    model, report = squares.train(samples=400, epochs=3, seed=1, verbose=0)
+    assert report["samples"] == 40  # 10% test split, never seen in training
+    assert sum(map(sum, report["confusion"])) == 40
+    assert set(report["per_kind"]) <= set(shapes.KINDS)
+    assert report["accuracy"] > 0.6  # far above the 50% of a coin: it learned something in 3 short epochs
+    correct = report["confusion"][0][0] + report["confusion"][1][1]
+    assert report["accuracy"] == pytest.approx(correct / 40)
+
+
+def test_train_refuses_bad_options():
+    with pytest.raises(ValueError, match="optimizer must be one of adam, sgd, got 'rmsprop'"):
+        squares.train(samples=100, optimizer="rmsprop", verbose=0)
+    with pytest.raises(ValueError, match="samples must be at least 20"):
+        squares.train(samples=5, verbose=0)
+
+
+def test_format_report_lists_every_kind_and_the_confusion_matrix():
+    report = {
+        "accuracy": 0.75,
+        "per_kind": {"square": 1.0, "circle": 0.5},
+        "confusion": [[1, 1], [0, 2]],
+        "samples": 4,
+        "size": 32,
+        "seed": 7,
+    }
+    text = squares.format_report(report)
+    assert "75.00% on 4 drawings at 32x32 never seen in training (generator seed 7)" in text
+    assert "circle" in text and "50.00%" in text
+    assert "confusion matrix" in text
+
+
+# --- the shipped model ------------------------------------------------------
+
+
+def shipped_record():
+    with open(squares.SHIPPED_MODEL, encoding="utf-8") as file:
+        return json.load(file)["metadata"]
+
+
+def test_the_shipped_model_loads_and_has_the_documented_architecture():
+    model = pn.square_detector()
+    assert squares.model_size(model) == 32
+    assert [type(layer).__name__ for layer in model.layers] == ["Dense", "LeakyReLU", "Dense"]
+    probabilities = model.predict_proba([drawing.prepare(shapes.sample("square", random.Random(5)))])[0]
+    assert sum(probabilities) == pytest.approx(1.0)
+
+
+def test_the_shipped_model_records_how_it_was_trained():
+    record = shipped_record()
+    assert record["command"].startswith("python -m purenet train squares")
+    assert isinstance(record["seed"], int)
+    assert 0.0 < record["evaluation"]["accuracy"] <= 1.0
+
+
+def test_the_shipped_model_still_reaches_its_recorded_accuracy():
+    record = shipped_record()["evaluation"]
+    model = pn.square_detector()
+    report = squares.evaluate(model, size=32, samples=record["samples"], seed=record["seed"])
+    # The same drawings and the same weights: equal up to a prediction flipped by float rounding
+    # (math.sumprod on Python 3.12+ rounds differently from sum(map(mul)) on 3.10 and 3.11).
+    assert report["accuracy"] >= record["accuracy"] - 2 / record["samples"]
+    assert report["accuracy"] >= 0.98
+
+
+def test_the_shipped_model_reads_64x64_drawings_through_downsampling():
+    report = squares.evaluate(pn.square_detector(), size=64, samples=300, seed=99)
+    assert report["accuracy"] >= 0.95
