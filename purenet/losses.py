@@ -179,7 +179,8 @@ class CrossEntropy(Loss):
     def forward(self, output: Matrix, target: object) -> float:
         batch, classes = _output_shape(output, "CrossEntropy")
         for index, row in enumerate(output):
-            if min(row) < 0.0 or max(row) > 1.0:
+            # Written so that NaN fails too: every comparison with NaN is False.
+            if not all(0.0 <= p <= 1.0 for p in row):
                 raise ValueError(
                     f"CrossEntropy expects probabilities in [0, 1], but output[{index}] is {row}; "
                     "for raw scores (logits) use SoftmaxCrossEntropy"

@@ -25,10 +25,13 @@ from __future__ import annotations
 
 import math
 import operator
+import sys
 from typing import Callable, Sequence
 
 Matrix = list[list[float]]
 Vector = list[float]
+
+MAXIMUM_FLOAT_INTEGER = int(sys.float_info.max)
 
 if hasattr(math, "sumprod"):  # Python 3.12+
     dot = math.sumprod
@@ -123,7 +126,8 @@ def as_matrix(data: object, name: str) -> Matrix:
                 raise TypeError(
                     f"{name}[{row_index}][{column_index}] must be a number, got {type(value).__name__} {value!r}"
                 )
-            if not math.isfinite(value):
+            # An int beyond float range (10**400) would become infinity: refused like it.
+            if isinstance(value, int) and abs(value) > MAXIMUM_FLOAT_INTEGER or not math.isfinite(value):
                 raise ValueError(f"{name}[{row_index}][{column_index}] must be finite, got {value!r}")
         result.append([float(value) for value in row])
     return result

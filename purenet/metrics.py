@@ -61,10 +61,12 @@ def confusion_matrix(predicted: object, actual: object, classes: int | None = No
     actual_classes = _class_indices(actual, "actual")
     if len(predicted_classes) != len(actual_classes):
         raise ValueError(f"confusion_matrix: {len(predicted_classes)} predictions but {len(actual_classes)} labels")
-    largest = max(predicted_classes + actual_classes)
+    smallest, largest = min(predicted_classes + actual_classes), max(predicted_classes + actual_classes)
+    if smallest < 0:
+        raise ValueError(f"confusion_matrix: class indices must be >= 0, got {smallest}")
     if classes is None:
         classes = largest + 1
-    elif largest >= classes or min(predicted_classes + actual_classes) < 0:
+    elif largest >= classes:
         raise ValueError(f"confusion_matrix: classes={classes} but a class index {largest} was seen")
     counts = [[0] * classes for _ in range(classes)]
     for p, a in zip(predicted_classes, actual_classes):

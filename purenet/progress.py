@@ -30,18 +30,23 @@ class ProgressBar:
         self.stream = stream if stream is not None else sys.stderr
         self.interactive = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.started = time.perf_counter()
+        self._shown = 0  # length of the line now on the terminal, to erase it fully
 
     def update(self, done: int, text: str = "") -> None:
         """Redraw the bar after ``done`` of ``total`` steps (only on a terminal)."""
         if not self.interactive:
             return
-        line = f"\r{self.label} {bar(done / self.total)} {done}/{self.total} {text}"
-        self.stream.write(line.ljust(79))
+        line = f"{self.label} {bar(done / self.total)} {done}/{self.total} {text}"
+        self.stream.write("\r" + line.ljust(self._shown))
         self.stream.flush()
+        self._shown = len(line)
 
     def finish(self, text: str = "") -> None:
         """End the line with the total time and a summary."""
         elapsed = time.perf_counter() - self.started
-        start = "\r" if self.interactive else ""
-        self.stream.write(f"{start}{self.label} {bar(1.0)} {elapsed:.1f}s {text}".ljust(79).rstrip() + "\n")
+        line = f"{self.label} {bar(1.0)} {elapsed:.1f}s {text}"
+        if self.interactive:
+            # Spaces over what is left of a longer progress line.
+            line = "\r" + line.ljust(self._shown)
+        self.stream.write(line + "\n")
         self.stream.flush()

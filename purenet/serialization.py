@@ -55,8 +55,14 @@ class ModelFileError(ValueError):
 def to_dict(model: Sequential, metadata: dict | None = None) -> dict:
     """The model as the JSON-compatible dictionary described above."""
     layers = []
-    for layer in model.layers:
-        entry: dict = {"type": type(layer).__name__, "config": layer.config()}
+    for index, layer in enumerate(model.layers):
+        kind = type(layer).__name__
+        if LAYER_TYPES.get(kind) is not type(layer):
+            raise ValueError(
+                f"save: layer {index} ({kind}) is not one of the layer types a model file can hold "
+                f"({', '.join(LAYER_TYPES)}), so load could not rebuild it"
+            )
+        entry: dict = {"type": kind, "config": layer.config()}
         if isinstance(layer, Dense):
             entry["weight"] = [list(row) for row in layer.weight]
             entry["bias"] = list(layer.bias)
@@ -90,6 +96,9 @@ def save(model: Sequential, path: str | os.PathLike, metadata: dict | None = Non
     folder = os.path.dirname(os.path.abspath(path))
     descriptor, temporary = tempfile.mkstemp(prefix=".purenet-", suffix=".tmp", dir=folder)
     try:
+        # mkstemp makes the file private (0600); give it the mode the old file had, or 0644.
+        mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o644
+        os.chmod(temporary, mode)
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
             file.write(text)
             file.write("\n")
