@@ -16,7 +16,9 @@ def _class_indices(values: object, name: str) -> list[int]:
         return list(values)
     if all(isinstance(value, (list, tuple)) for value in values):
         return matrices.argmax_rows([list(row) for row in values])
-    raise TypeError(f"{name} must be a list of class indices (ints) or a list of rows, got a mix: {values[:3]!r}...")
+    kinds = sorted({type(value).__name__ for value in values})
+    found = f"a mix of {', '.join(kinds)}" if len(kinds) > 1 else f"{kinds[0]} values"
+    raise TypeError(f"{name} must be a list of class indices (ints) or a list of rows, got {found}")
 
 
 def accuracy(outputs: object, targets: object) -> float:

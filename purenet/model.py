@@ -265,14 +265,16 @@ class Sequential:
     ) -> tuple[float, Matrix]:
         """One update: zero_grad, forward, loss, backward, step. Returns the loss and outputs."""
         optimizer.zero_grad()
+        cause: BaseException | None = None
         try:
             outputs = self.forward(batch_x)
-            value = loss.forward(outputs, batch_y)
+            # Checked before the loss: a loss may refuse NaN with a message about its input instead.
+            if all(math.isfinite(value) for row in outputs for value in row):
+                value = loss.forward(outputs, batch_y)
+            else:
+                value = math.nan
         except OverflowError as error:
-            value, outputs = math.inf, []
-            cause: BaseException | None = error
-        else:
-            cause = None
+            value, outputs, cause = math.inf, [], error
         if not math.isfinite(value):
             raise TrainingDivergedError(
                 f"training diverged: the loss became {value} at epoch {epoch}, batch {batch}. "

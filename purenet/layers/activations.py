@@ -182,6 +182,8 @@ class Softmax(Layer):
     def jacobian(self, sample: int = 0) -> Matrix:
         """The Jacobian diag(p) - p p^T of the last forward pass, for one sample of the batch."""
         self._require_forward(self._output)
+        if not 0 <= sample < len(self._output):
+            raise ValueError(f"Softmax.jacobian: sample must be in 0..{len(self._output) - 1}, got {sample}")
         return softmax_jacobian(self._output[sample])
 
     def backward(self, grad: Matrix, input_gradient: bool = True) -> Matrix | None:

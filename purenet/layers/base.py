@@ -38,6 +38,8 @@ class Parameter(list):
 
     def accumulate_grad(self, gradient: list) -> None:
         """grad <- grad + gradient (or gradient itself if grad is empty)."""
+        if len(gradient) != len(self):
+            raise ValueError(f"{self.name}: a gradient of length {len(gradient)} for a parameter of length {len(self)}")
         if self.grad is None:
             self.grad = gradient
         elif gradient and isinstance(gradient[0], list):
