@@ -307,14 +307,36 @@ def _render_strokes(
     centre_x = (left + right) / 2
     centre_y = (top + bottom) / 2
     half = size / 2
+    return _draw_strokes(strokes, size, scale, half - centre_x * scale, half - centre_y * scale)
+
+
+def rasterize_unnormalised(drawing: object, canvas_size: float, size: int = 32) -> list[list[float]]:
+    """Draw ``drawing`` where it lies on a ``canvas_size`` square canvas, without normalising.
+
+    Point (x, y) lands at (x, y) * size / canvas_size on the grid: no
+    cropping, no scaling to fit, no centring, so a small square in a corner
+    stays small and in the corner (ink off the grid is lost). Same pen as
+    :func:`rasterize`. For experiments that show why normalisation matters
+    (docs/squares.md); the network's input always goes through
+    :func:`prepare`.
+    """
+    _check_size(size, "rasterize_unnormalised")
+    if isinstance(canvas_size, bool) or not isinstance(canvas_size, (int, float)) or not canvas_size > 0:
+        raise ValueError(f"rasterize_unnormalised: canvas_size must be a positive number, got {canvas_size!r}")
+    strokes = _read_strokes(drawing, "rasterize_unnormalised: drawing")
+    return _draw_strokes(strokes, size, size / canvas_size, 0.0, 0.0)
+
+
+def _draw_strokes(
+    strokes: list[Stroke], size: int, scale: float, shift_x: float, shift_y: float
+) -> list[list[float]]:
+    """Draw strokes with point (x, y) at grid position (x * scale + shift_x, y * scale + shift_y)."""
+    pen_width = size / 32
     coverage = [0.0] * (size * size)
     for stroke in strokes:
         if not stroke:
             continue
-        grid_points = [
-            (half + (x - centre_x) * scale, half + (y - centre_y) * scale)
-            for x, y in stroke
-        ]
+        grid_points = [(x * scale + shift_x, y * scale + shift_y) for x, y in stroke]
         if len(grid_points) == 1:
             # A zero-length segment draws a round dot of the pen's width.
             grid_points.append(grid_points[0])

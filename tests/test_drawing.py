@@ -659,3 +659,20 @@ LINE = [[(0, 0), (10, 5)]]
 def test_bad_input_is_refused_with_a_clear_message(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_rasterize_unnormalised_keeps_size_and_position_on_the_canvas():
+    # A square from (10, 10) to (30, 30) on a 100-unit canvas covers pixels 3.2..9.6 of a 32 grid.
+    square = [[(10, 10), (30, 10), (30, 30), (10, 30), (10, 10)]]
+    grid = drawing.rasterize_unnormalised(square, 100, 32)
+    inked = [(x, y) for y, row in enumerate(grid) for x, value in enumerate(row) if value > -0.5]
+    assert min(x for x, _ in inked) == 2 and max(x for x, _ in inked) == 10
+    assert min(y for _, y in inked) == 2 and max(y for _, y in inked) == 10
+    moved = [[(x + 50, y + 50) for x, y in square[0]]]
+    assert drawing.rasterize_unnormalised(moved, 100, 32) != grid
+    assert drawing.rasterize(moved, 32) == drawing.rasterize(square, 32)
+
+
+def test_rasterize_unnormalised_refuses_a_bad_canvas():
+    with pytest.raises(ValueError, match="canvas_size must be a positive number, got 0"):
+        drawing.rasterize_unnormalised([[(0, 0), (1, 1)]], 0)

@@ -66,7 +66,7 @@ KINDS = types.MappingProxyType(
 )
 """Every kind of drawing and its label: 1 for a square, 0 otherwise."""
 
-_CANVAS_SIZE = 100.0
+CANVAS_SIZE = 100.0
 _SMALLEST_SHAPE = 0.3  # fractions of the canvas taken by the shape's longer side
 _LARGEST_SHAPE = 0.9
 _LARGEST_TILT = math.radians(10.0)
@@ -363,9 +363,9 @@ def _place(strokes: Drawing, size: float, rng: random.Random) -> Drawing:
     angle = rng.uniform(-_LARGEST_TILT, _LARGEST_TILT)
     cosine, sine = math.cos(angle), math.sin(angle)
     # How far the centre can move with the (untilted) shape still on the canvas.
-    room = (_CANVAS_SIZE - size) / 2
-    centre_x = _CANVAS_SIZE / 2 + rng.uniform(-room, room)
-    centre_y = _CANVAS_SIZE / 2 + rng.uniform(-room, room)
+    room = (CANVAS_SIZE - size) / 2
+    centre_x = CANVAS_SIZE / 2 + rng.uniform(-room, room)
+    centre_y = CANVAS_SIZE / 2 + rng.uniform(-room, room)
     return [
         [
             (centre_x + size * (x * cosine - y * sine), centre_y + size * (x * sine + y * cosine))
@@ -463,7 +463,7 @@ def sample(kind: str, rng: random.Random) -> list[list[tuple[float, float]]]:
     if not isinstance(rng, random.Random):
         raise TypeError(f"sample: rng must be a random.Random, got {type(rng).__name__}")
     ideal = _fit_unit_box(_DRAWERS[kind](rng))
-    size = _CANVAS_SIZE * rng.uniform(_SMALLEST_SHAPE, _LARGEST_SHAPE)
+    size = CANVAS_SIZE * rng.uniform(_SMALLEST_SHAPE, _LARGEST_SHAPE)
     placed = _place(ideal, size, rng)
     # One step length per drawing: each person moves the mouse at their own pace.
     step = rng.uniform(_SHORTEST_MOUSE_STEP, _LONGEST_MOUSE_STEP)
