@@ -311,6 +311,28 @@ def add_row(matrix: Matrix, row: Vector) -> Matrix:
     return [list(map(operator.add, matrix_row, row)) for matrix_row in matrix]
 
 
+def rectify(matrix: Matrix, slope: float = 0.0) -> Matrix:
+    """y = x if x > 0 else slope * x, element-wise: ReLU (slope 0) and LeakyReLU.
+
+    The condition is written inline rather than as a function called per
+    element: a call per value would double the cost of the map.
+    """
+    shape(matrix)
+    if slope == 0.0:
+        return [[value if value > 0.0 else 0.0 for value in row] for row in matrix]
+    return [[value if value > 0.0 else slope * value for value in row] for row in matrix]
+
+
+def rectify_backward(grad: Matrix, inputs: Matrix, slope: float = 0.0) -> Matrix:
+    """dL/dx = dL/dy if x > 0 else slope * dL/dy: the gradient through ``rectify``."""
+    _check_same_shape("rectify_backward", grad, inputs)
+    if slope == 0.0:
+        return [[g if x > 0.0 else 0.0 for g, x in zip(grad_row, input_row)] for grad_row, input_row in zip(grad, inputs)]
+    return [
+        [g if x > 0.0 else slope * g for g, x in zip(grad_row, input_row)] for grad_row, input_row in zip(grad, inputs)
+    ]
+
+
 def column_sums(matrix: Matrix) -> Vector:
     """Sum of each column: result[j] = sum_i matrix[i][j]; (n x m) -> (m,).
 

@@ -469,3 +469,16 @@ def test_layer_config_and_repr():
     assert pn.ReLU().config() == {}
     assert repr(pn.Dense(2, 3)) == "Dense(2, 3, init='he')"
     assert repr(pn.Tanh()) == "Tanh()"
+
+
+@pytest.mark.parametrize("layer", [pn.ReLU(), pn.LeakyReLU(), pn.LeakyReLU(0.3)], ids=repr)
+def test_rectifier_kernels_agree_with_the_per_value_formulas(layer):
+    # forward/backward run matrices.rectify(_backward); function/derivative are the plain reference.
+    rng = random.Random(4)
+    x = [[rng.choice([0.0, -0.0, rng.uniform(-2, 2)]) for _ in range(7)] for _ in range(5)]
+    grad = [[rng.uniform(-1, 1) for _ in range(7)] for _ in range(5)]
+    y = layer.forward(x)
+    assert y == [[layer.function(v) for v in row] for row in x]
+    expected = [[g * layer.derivative(v, layer.function(v)) for g, v in zip(grow, row)] for grow, row in zip(grad, x)]
+    for got_row, expected_row in zip(layer.backward(grad), expected):
+        assert got_row == pytest.approx(expected_row, abs=0.0, rel=1e-15)

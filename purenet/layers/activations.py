@@ -75,8 +75,13 @@ class ReLU(ElementwiseActivation):
     """f(x) = max(0, x); f'(x) = 1 for x > 0, else 0 (0 at x = 0, as in PyTorch).
 
     A unit whose input is negative for every sample gets no gradient and never
-    recovers ("dying ReLU"); LeakyReLU avoids that.
+    recovers ("dying ReLU"); LeakyReLU avoids that. ``forward`` and
+    ``backward`` run the kernels ``matrices.rectify`` and
+    ``matrices.rectify_backward``; ``function`` and ``derivative`` state the
+    same formulas one value at a time (the tests check that they agree).
     """
+
+    slope = 0.0
 
     def function(self, x: float) -> float:
         return x if x > 0.0 else 0.0
@@ -84,12 +89,31 @@ class ReLU(ElementwiseActivation):
     def derivative(self, x: float, y: float) -> float:
         return 1.0 if x > 0.0 else 0.0
 
+    def forward(self, x: Matrix) -> Matrix:
+        self._input = x
+        self._output = matrices.rectify(x, self.slope)
+        return self._output
 
-class LeakyReLU(ElementwiseActivation):
+    def backward(self, grad: Matrix, input_gradient: bool = True) -> Matrix | None:
+        self._require_forward(self._input)
+        if matrices.shape(grad) != matrices.shape(self._input):
+            raise ValueError(
+                f"{type(self).__name__}.backward: gradient {matrices.describe(grad)} must match "
+                f"the output {matrices.describe(self._input)}"
+            )
+        if not input_gradient:
+            return None
+        return matrices.rectify_backward(grad, self._input, self.slope)
+
+
+class LeakyReLU(ReLU):
     """f(x) = x for x > 0, alpha * x otherwise; f'(x) = 1 for x > 0, else alpha.
 
     ``alpha`` (default 0.01, PyTorch's ``negative_slope``) must satisfy
-    0 <= alpha < 1. At x = 0 the derivative is alpha, as in PyTorch.
+    0 <= alpha < 1. At x = 0 the derivative is alpha, as in PyTorch. The
+    small slope keeps a gradient flowing through negative inputs, so a unit
+    cannot die as a ReLU unit can. Same kernels as ``ReLU``, with
+    slope = alpha.
     """
 
     def __init__(self, alpha: float = 0.01) -> None:
@@ -97,6 +121,7 @@ class LeakyReLU(ElementwiseActivation):
         if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0.0 <= alpha < 1.0:
             raise ValueError(f"LeakyReLU: alpha must be a number with 0 <= alpha < 1, got {alpha!r}")
         self.alpha = float(alpha)
+        self.slope = self.alpha
 
     def function(self, x: float) -> float:
         return x if x > 0.0 else self.alpha * x
