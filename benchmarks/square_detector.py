@@ -6,26 +6,21 @@ Run from the repository root:
 
 Drawings rendered above the model's 32x32 are read through
 ``hilbert.downsample`` (average pooling along the curve). The same drawings
-are used at every size. Results: a table on stdout and
-benchmarks/results/square_detector.json. The issue's targets: at least 98%
+are used at every size. Results: a table on stdout and JSON in
+benchmarks/results/. The issue's targets: at least 98%
 at 32x32 and 96% at 64x64, and no kind below 90%.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import sys
-import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import common  # puts this checkout of purenet on the path first
 
-from purenet import squares  # noqa: E402  (after the path line: runs from a clone)
+from purenet import squares  # noqa: E402
 from purenet.datasets import shapes  # noqa: E402
 
-RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "square_detector.json")
 TARGETS = {32: 0.98, 64: 0.96}
 
 
@@ -39,8 +34,9 @@ def main() -> int:
     reports = {size: squares.report(model, labelled, size, arguments.seed) for size in (32, 64, 128)}
 
     kinds = list(shapes.KINDS)
-    print(f"shipped square detector on {arguments.samples} fresh drawings (seed {arguments.seed}), "
-          f"Python {platform.python_version()}")
+    machine = common.machine_description()
+    print(common.describe_machine_briefly(machine))
+    print(f"shipped square detector on {arguments.samples} fresh drawings (seed {arguments.seed})")
     print(f"{'kind':<14}" + "".join(f"{f'{size}x{size}':>10}" for size in reports))
     print(f"{'all':<14}" + "".join(f"{report['accuracy']:>10.2%}" for report in reports.values()))
     for kind in kinds:
@@ -54,11 +50,9 @@ def main() -> int:
     print(f"target every kind >= 90% (32x32 and 64x64): {'PASS' if worst_kind >= 0.9 else 'MISS'} "
           f"(worst {worst_kind:.2%})")
 
-    os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
-    with open(RESULTS, "w", encoding="utf-8") as file:
-        json.dump({"python": platform.python_version(), "date": time.strftime("%Y-%m-%d"),
-                   "reports": {str(size): report for size, report in reports.items()}}, file, indent=2)
-    print(f"wrote {os.path.relpath(RESULTS)}")
+    results = {"machine": machine, "samples": arguments.samples, "seed": arguments.seed,
+               "reports": {str(size): report for size, report in reports.items()}}
+    print(f"wrote {common.write_results('square_detector', results)}")
     return 0
 
 

@@ -9,29 +9,25 @@ the DEFAULT_* constants, Adam, batches of 50, reshuffled every epoch). The
 training loop is written out here, exactly as ``Sequential.fit`` runs it,
 so that the held-out test split can be measured every few batches; the clock
 stops while measuring. Data generation is timed separately and reported
-beside it. Results: a table on stdout and benchmarks/results/time_to_accuracy.json.
+beside it. Results: a table on stdout and JSON in benchmarks/results/.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import random
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import common  # puts this checkout of purenet on the path first
 
-from purenet import squares  # noqa: E402  (after the path line: runs from a clone)
+from purenet import squares  # noqa: E402
 from purenet.datasets import shapes  # noqa: E402
 from purenet.losses import SoftmaxCrossEntropy  # noqa: E402
 from purenet.metrics import accuracy  # noqa: E402
 from purenet.optimizers import Adam  # noqa: E402
 
 THRESHOLDS = (0.90, 0.95, 0.97)
-RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "time_to_accuracy.json")
 
 
 def measure(samples: int, epochs: int, check_every: int, seed: int) -> dict:
@@ -92,14 +88,10 @@ def main() -> int:
     arguments = parser.parse_args()
     samples = 2000 if arguments.quick else squares.DEFAULT_SAMPLES
     result = measure(samples, epochs=squares.DEFAULT_EPOCHS, check_every=10, seed=arguments.seed)
-    result.update(
-        python=platform.python_version(),
-        machine=platform.machine(),
-        processor=platform.processor() or platform.machine(),
-        date=time.strftime("%Y-%m-%d"),
-        seed=arguments.seed,
-    )
-    print(f"square detector, default recipe, Python {result['python']}, {samples} drawings "
+    result["machine"] = common.machine_description()
+    result["seed"] = arguments.seed
+    print(common.describe_machine_briefly(result["machine"]))
+    print(f"square detector, default recipe, {samples} drawings "
           f"(generated and rasterised in {result['generation_seconds']:.1f} s)")
     print(f"{'held-out accuracy':<20} {'training seconds':>18} {'with data generation':>22}")
     for key, seconds in result["training_seconds_to"].items():
@@ -107,10 +99,7 @@ def main() -> int:
             print(f"{key:<20} {'not reached':>18}")
         else:
             print(f"{key:<20} {seconds:>18.1f} {seconds + result['generation_seconds']:>22.1f}")
-    os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
-    with open(RESULTS, "w", encoding="utf-8") as file:
-        json.dump(result, file, indent=2)
-    print(f"wrote {os.path.relpath(RESULTS)}")
+    print(f"wrote {common.write_results('time_to_accuracy', result)}")
     return 0
 
 
