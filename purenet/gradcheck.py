@@ -33,21 +33,40 @@ from .matrices import Matrix
 from .model import Sequential
 
 
-def _numeric_gradient(function: Callable[[], float], values: list, epsilon: float) -> list:
-    """Central differences of ``function()`` with respect to each entry of ``values`` (changed in place)."""
-    rows = values if values and isinstance(values[0], list) else [values]
-    gradient_rows = []
-    for row in rows:
-        gradient_row = []
-        for k, original in enumerate(row):
-            row[k] = original + epsilon
-            above = function()
-            row[k] = original - epsilon
-            below = function()
-            row[k] = original
-            gradient_row.append((above - below) / (2.0 * epsilon))
-        gradient_rows.append(gradient_row)
-    return gradient_rows if rows is values else gradient_rows[0]
+Position = tuple[int, int]  # (row, column); a vector is one row
+
+
+def _rows(values: list) -> list:
+    """A matrix as its rows, a vector as a single row (the same list objects, changed in place)."""
+    return values if values and isinstance(values[0], list) else [values]
+
+
+def _positions(values: list, entries: int | None, rng: random.Random) -> list[Position]:
+    """Every (row, column) of a tensor, or ``entries`` of them drawn at random."""
+    every = [(row, column) for row, values_row in enumerate(_rows(values)) for column in range(len(values_row))]
+    if entries is None or entries >= len(every):
+        return every
+    return sorted(rng.sample(every, entries))
+
+
+def _numeric_gradient(function: Callable[[], float], values: list, positions: list[Position], epsilon: float) -> list:
+    """Central differences (f(v + h) - f(v - h)) / 2h of ``function()`` at each position of ``values``."""
+    rows = _rows(values)
+    gradient = []
+    for row, column in positions:
+        original = rows[row][column]
+        rows[row][column] = original + epsilon
+        above = function()
+        rows[row][column] = original - epsilon
+        below = function()
+        rows[row][column] = original
+        gradient.append((above - below) / (2.0 * epsilon))
+    return gradient
+
+
+def _entries(values: list, positions: list[Position]) -> list[float]:
+    rows = _rows(values)
+    return [rows[row][column] for row, column in positions]
 
 
 def relative_error(analytic: list, numeric: list) -> float:
@@ -69,6 +88,7 @@ def gradcheck(
     epsilon: float = 1e-6,
     tolerance: float = 1e-6,
     seed: int = 0,
+    entries: int | None = None,
     verbose: bool = False,
     stream: TextIO | None = None,
 ) -> dict[str, float]:
@@ -81,7 +101,11 @@ def gradcheck(
         loss: for a model; default ``SoftmaxCrossEntropy()``.
         epsilon: the step h of the central difference.
         tolerance: the error above which ``verbose`` prints FAIL.
-        seed: seeds the random upstream gradient R used for a layer.
+        seed: seeds the random upstream gradient R used for a layer, and the
+            choice of entries.
+        entries: check at most this many entries of each tensor, drawn at
+            random (a finite difference costs two forward passes per entry,
+            so a 1024 x 32 weight takes a while); ``None`` checks them all.
         verbose: print a table (component, parameter, error, pass/fail).
 
     Returns the worst relative error per checked tensor, e.g.
@@ -90,15 +114,19 @@ def gradcheck(
     afterwards, so a check does not disturb training.
     """
     x = matrices.as_matrix(inputs, "inputs")
+    if entries is not None and (isinstance(entries, bool) or not isinstance(entries, int) or entries < 1):
+        raise ValueError(f"gradcheck: entries must be a positive integer or None, got {entries!r}")
+    rng = random.Random(seed)
     if isinstance(component, Loss):
         if targets is None:
             raise ValueError("gradcheck: a loss needs targets")
         component.forward(x, targets)
         analytic = component.backward()
-        numeric = _numeric_gradient(lambda: component.forward(x, targets), x, epsilon)
-        errors = {"input": relative_error(analytic, numeric)}
+        positions = _positions(x, entries, rng)
+        numeric = _numeric_gradient(lambda: component.forward(x, targets), x, positions, epsilon)
+        errors = {"input": relative_error(_entries(analytic, positions), numeric)}
     elif isinstance(component, (Layer, Sequential)):
-        errors = _check_differentiable(component, x, targets, loss, epsilon, seed)
+        errors = _check_differentiable(component, x, targets, loss, epsilon, rng, entries)
     else:
         raise TypeError(f"gradcheck: component must be a layer, a loss or a Sequential, got {type(component).__name__}")
     if verbose:
@@ -107,7 +135,13 @@ def gradcheck(
 
 
 def _check_differentiable(
-    component: Layer | Sequential, x: Matrix, targets: object, loss: Loss | None, epsilon: float, seed: int
+    component: Layer | Sequential,
+    x: Matrix,
+    targets: object,
+    loss: Loss | None,
+    epsilon: float,
+    rng: random.Random,
+    entries: int | None,
 ) -> dict[str, float]:
     if isinstance(component, Sequential):
         if targets is None:
@@ -126,7 +160,6 @@ def _check_differentiable(
             for parameter in layer.parameters()
         ]
     else:
-        rng = random.Random(seed)
         output = component.forward(x)
         weights = [[rng.uniform(-1.0, 1.0) for _ in row] for row in output]
 
@@ -143,9 +176,11 @@ def _check_differentiable(
         parameter.zero_grad()
     objective()
     input_gradient = component.backward(upstream(), input_gradient=True)
-    errors = {"input": relative_error(input_gradient, _numeric_gradient(objective, x, epsilon))}
-    for name, parameter in named:
-        errors[name] = relative_error(parameter.grad, _numeric_gradient(objective, parameter, epsilon))
+    errors = {}
+    for name, values, analytic in [("input", x, input_gradient)] + [(n, p, p.grad) for n, p in named]:
+        positions = _positions(values, entries, rng)
+        numeric = _numeric_gradient(objective, values, positions, epsilon)
+        errors[name] = relative_error(_entries(analytic, positions), numeric)
     for (_, parameter), (grad, passes) in zip(named, saved):
         parameter.grad, parameter.backward_passes = grad, passes
     return errors

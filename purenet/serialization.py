@@ -91,7 +91,14 @@ def save(model: Sequential, path: str | os.PathLike, metadata: dict | None = Non
                     f"save: layer {index} ({type(layer).__name__}) has a NaN or infinite {parameter.name}; "
                     "refusing to save a broken model"
                 )
-    text = json.dumps(to_dict(model, metadata), allow_nan=False, separators=(",", ":"))
+    try:
+        text = json.dumps(to_dict(model, metadata), allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError) as error:
+        # The weights were checked above, so what json refuses is in the metadata.
+        raise ValueError(
+            f"save: metadata must hold only JSON values (objects, lists, strings, finite numbers, "
+            f"true/false, null): {error}"
+        ) from None
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     descriptor, temporary = tempfile.mkstemp(prefix=".purenet-", suffix=".tmp", dir=folder)

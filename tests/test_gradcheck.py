@@ -1,6 +1,7 @@
 """Tests for purenet.gradcheck: it passes correct gradients and, above all, catches wrong ones."""
 
 import io
+import random
 
 import pytest
 
@@ -145,3 +146,26 @@ def test_argument_errors():
         pn.gradcheck("tanh", X)
     with pytest.raises(ValueError, match=r"inputs must hold at least one sample"):
         pn.gradcheck(pn.ReLU(), [])
+
+
+def test_entries_checks_a_random_subset_and_still_catches_a_wrong_gradient():
+    rng = random.Random(2)
+    x = [[rng.uniform(-1, 1) for _ in range(6)] for _ in range(3)]
+    layer = pn.Dense(6, 4, rng=1)
+    errors = pn.gradcheck(layer, x, entries=5)
+    assert set(errors) == {"input", "weight", "bias"}
+    assert max(errors.values()) < 1e-6
+
+    class HalfWeightGradient(pn.Dense):
+        def backward(self, grad, input_gradient=True):
+            result = super().backward(grad, input_gradient)
+            self.weight.grad = [[0.5 * value for value in row] for row in self.weight.grad]
+            return result
+
+    broken = HalfWeightGradient(6, 4, rng=1)
+    assert pn.gradcheck(broken, x, entries=5)["weight"] > 0.3
+
+
+def test_entries_must_be_a_positive_integer():
+    with pytest.raises(ValueError, match="entries must be a positive integer or None, got 0"):
+        pn.gradcheck(pn.ReLU(), [[1.0, 2.0]], entries=0)
