@@ -8,11 +8,12 @@ file) are printed as one line without a traceback, with exit status 2.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import sys
 
-from . import __version__, datasets, drawing, squares
+from . import __version__, datasets, drawing, explain, selfcheck, squares
 from .layers import Dense, ReLU
 from .model import Sequential
 from .optimizers import Adam
@@ -105,6 +106,25 @@ def predict_file(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def explain_example(arguments: argparse.Namespace) -> int:
+    """Print a tiny network's forward and backward pass, number by number."""
+    return 0 if explain.explain(arguments.activation, arguments.loss) else 1
+
+
+def check_gradients(arguments: argparse.Namespace) -> int:
+    """Check every layer and loss (and a saved model) against finite differences."""
+    model = load(arguments.model) if arguments.model else None
+    return 0 if selfcheck.check_everything(model, tolerance=arguments.tolerance) else 1
+
+
+def run_demo(arguments: argparse.Namespace) -> int:
+    """Serve the drawing page until Ctrl-C."""
+    # Imported here: only this command needs the web server.
+    from .demo.server import serve
+
+    return serve(arguments.model, arguments.host, arguments.port, arguments.open)
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -177,6 +197,26 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("model", metavar="MODEL", help="a saved model")
     predict.add_argument("file", metavar="FILE", help="a PGM/PBM picture or a JSON drawing {\"strokes\": ...}")
     predict.set_defaults(run=predict_file)
+
+    demo = commands.add_parser("demo", help="draw in the browser and watch the network answer")
+    demo.add_argument("--model", help="a saved model (default: the shipped square detector)")
+    demo.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    demo.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    demo.add_argument("--open", action="store_true", help="open the page in a browser")
+    demo.set_defaults(run=run_demo)
+
+    tutorial = commands.add_parser("explain", help="a tiny network's forward and backward pass, step by step")
+    tutorial.add_argument("--activation", choices=explain.ACTIVATIONS, default="leaky_relu",
+                          help="the hidden activation (default leaky_relu)")
+    tutorial.add_argument("--loss", choices=explain.LOSSES, default="softmax_cross_entropy",
+                          help="the loss (default softmax_cross_entropy)")
+    tutorial.set_defaults(run=explain_example)
+
+    gradients = commands.add_parser("gradcheck", help="check every layer and loss against finite differences")
+    gradients.add_argument("--model", help="also check a saved model")
+    gradients.add_argument("--tolerance", type=_positive_float, default=1e-6,
+                           help="largest relative error that passes (default 1e-6)")
+    gradients.set_defaults(run=check_gradients)
     return parser
 
 
@@ -186,6 +226,11 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     try:
         return arguments.run(arguments)
+    except BrokenPipeError:
+        # The reader stopped early (``| head``): not an error. Point stdout at devnull so that
+        # Python's final flush does not complain again (the recipe in the signal module's docs).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
