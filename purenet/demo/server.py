@@ -1,0 +1,772 @@
+"""The web demo's server: a drawing goes in, every number the network computes comes out.
+
+Standard library only: ``http.server.ThreadingHTTPServer`` answers each
+request in its own thread.  Routes:
+
+``GET /`` and ``GET /static/NAME``
+    The page: files from this package's ``static/`` folder and nowhere else.
+
+``POST /api/predict``
+    Body ``{"strokes": [[[x, y], ...], ...], "size": 16 | 32 | 64}`` (size
+    optional, default the model's grid side).  Answers the normalised grid at
+    ``size`` (``drawing.rasterize``), the model's input vector (the grid read
+    along the Hilbert curve, then brought to the model's side: see
+    :func:`model_input`), the hidden pre-activations and activations, the two
+    logits and the two probabilities, computed by calling each layer's
+    ``forward`` in turn.
+
+``GET /api/model``
+    The layers, the grid side, the class names, the kinds of sample drawings
+    and the model's metadata (how it was trained and how well it did).
+
+``GET /api/weights?unit=N``
+    One hidden unit's input weights, put back on the grid along the curve.
+
+``GET /api/sample?kind=K[&seed=S]``
+    A generated drawing of kind K (``datasets.shapes``) on a 100 x 100 canvas.
+
+Every error a client can cause is answered as JSON ``{"error": "..."}`` with
+status 400, 404, 405, 411 or 413, and anything unexpected as 500: the thread
+that answered goes on serving.  Every request writes one line to the log
+stream: method, path, status and milliseconds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import os
+import random
+import re
+import socket
+import sys
+import threading
+import time
+import urllib.parse
+import webbrowser
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TextIO
+
+from .. import drawing, hilbert, squares
+from ..datasets import shapes
+from ..layers import Dense, Softmax
+from ..layers.activations import ElementwiseActivation, softmax_row
+from ..model import Sequential
+from ..serialization import load
+
+STATIC_FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
+SIZES = (16, 32, 64)
+"""Grid sides the page may ask for; each is the model's side times or divided by a power of two."""
+
+# Limits on a request: far above what a hand draws (a minute of drawing is a
+# few thousand points), low enough to keep each answer within a few seconds.
+MAX_BODY_BYTES = 1_000_000
+MAX_STROKES = 100
+MAX_POINTS = 10_000
+
+SAMPLE_CANVAS = 100
+"""Side of the canvas that ``shapes.sample`` draws on; the page scales it to its own."""
+
+REQUEST_TIMEOUT_SECONDS = 20
+"""A client that stops sending in the middle of a request frees its thread after this long."""
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+}
+"""The only kinds of static file served; any other extension is answered 404."""
+
+# The page loads nothing from elsewhere; saying so lets the browser refuse
+# anything else, so the demo provably works offline.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+_LOG_LOCK = threading.Lock()
+
+
+class RequestError(Exception):
+    """A request the server refuses: an HTTP status and a message for the page to show."""
+
+    def __init__(self, status: HTTPStatus, message: str, allow: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.allow = allow
+
+
+# --- Reading a drawing from a request ----------------------------------------------
+
+
+def _json_type(value: object) -> str:
+    """How a JSON value is called in an error message: 'a string', 'null', ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _refuse_constant(name: str) -> float:
+    """``json.loads`` accepts NaN and Infinity, which are not JSON: refuse them."""
+    raise RequestError(HTTPStatus.BAD_REQUEST, f"the body contains {name}, which is not a number JSON allows")
+
+
+def parse_json_body(body: bytes) -> object:
+    """Decode a request body as strict JSON (UTF-8, no NaN or Infinity); raise RequestError otherwise."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise RequestError(
+            HTTPStatus.BAD_REQUEST, f"the body must be UTF-8 text: {error.reason} at byte {error.start}"
+        ) from None
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise RequestError(
+            HTTPStatus.BAD_REQUEST,
+            f"the body is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
+        ) from None
+    except RecursionError:
+        raise RequestError(HTTPStatus.BAD_REQUEST, "the body is not a drawing: its JSON is nested too deeply") from None
+    except ValueError as error:
+        # Python refuses integers of thousands of digits (int_max_str_digits).
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"the body is not valid JSON: {error}") from None
+
+
+def read_drawing_request(data: object, model_side: int) -> tuple[list[list[tuple[float, float]]], int]:
+    """Check a parsed ``/api/predict`` body; return the strokes and the grid size.
+
+    ``data`` must be ``{"strokes": [[[x, y], ...], ...], "size": 16|32|64}``
+    (``size`` optional: ``model_side``).  Numbers are ints or floats, never
+    booleans, strings or null; at most ``MAX_STROKES`` strokes and
+    ``MAX_POINTS`` points in all.  An empty drawing and a single dot are
+    refused here, with a message for the person drawing.
+    """
+    if not isinstance(data, dict):
+        raise RequestError(
+            HTTPStatus.BAD_REQUEST,
+            f'the body must be a JSON object {{"strokes": [...], "size": 32}}, got {_json_type(data)}',
+        )
+    unknown = sorted(set(data) - {"strokes", "size"})
+    if unknown:
+        raise RequestError(
+            HTTPStatus.BAD_REQUEST, f"unknown field(s) {', '.join(map(repr, unknown))}: expected 'strokes' and 'size'"
+        )
+    size = data.get("size", model_side)
+    sizes = allowed_sizes(model_side)
+    if isinstance(size, bool) or not isinstance(size, int) or size not in sizes:
+        shown = json.dumps(size) if isinstance(size, (int, float, str)) or size is None else _json_type(size)
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"size must be one of {', '.join(map(str, sizes))}, got {shown}")
+    if "strokes" not in data:
+        raise RequestError(HTTPStatus.BAD_REQUEST, 'the body needs "strokes": a list of strokes, each a list of [x, y]')
+    raw_strokes = data["strokes"]
+    if not isinstance(raw_strokes, list):
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"strokes must be a list of strokes, got {_json_type(raw_strokes)}")
+    if len(raw_strokes) > MAX_STROKES:
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"too many strokes: at most {MAX_STROKES}, got {len(raw_strokes)}")
+    strokes = []
+    point_count = 0
+    for stroke_number, raw_stroke in enumerate(raw_strokes):
+        if not isinstance(raw_stroke, list):
+            raise RequestError(
+                HTTPStatus.BAD_REQUEST,
+                f"stroke {stroke_number} must be a list of points [x, y], got {_json_type(raw_stroke)}",
+            )
+        point_count += len(raw_stroke)
+        if point_count > MAX_POINTS:
+            raise RequestError(
+                HTTPStatus.BAD_REQUEST, f"too many points: at most {MAX_POINTS} in all the strokes together"
+            )
+        strokes.append(
+            [_read_point(point, stroke_number, point_number) for point_number, point in enumerate(raw_stroke)]
+        )
+    points = [point for stroke in strokes for point in stroke]
+    if not points:
+        raise RequestError(HTTPStatus.BAD_REQUEST, "the drawing is empty: draw a shape first")
+    if all(point == points[0] for point in points):
+        raise RequestError(
+            HTTPStatus.BAD_REQUEST,
+            "the drawing is a single dot: a dot has no size to scale to the grid, draw a line or a shape",
+        )
+    return strokes, size
+
+
+def allowed_sizes(model_side: int) -> list[int]:
+    """The grid sides a drawing may be rendered at: SIZES, and the model's own side."""
+    return sorted(set(SIZES) | {model_side})
+
+
+def _read_point(point: object, stroke_number: int, point_number: int) -> tuple[float, float]:
+    """One point ``[x, y]`` of finite numbers (booleans refused: JSON true is not 1)."""
+    place = f"stroke {stroke_number}, point {point_number}"
+    if not isinstance(point, list) or len(point) != 2:
+        got = f"{len(point)} values" if isinstance(point, list) else _json_type(point)
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"{place} must be a pair [x, y], got {got}")
+    for axis, value in zip("xy", point):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise RequestError(HTTPStatus.BAD_REQUEST, f"{place}: {axis} must be a number, got {_json_type(value)}")
+    try:
+        x, y = float(point[0]), float(point[1])
+    except OverflowError:
+        # An integer of 400 digits is valid JSON, but no float can hold it.
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"{place}: a coordinate is too large for a float") from None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        # 1e999 is valid JSON too, but Python reads it as infinity.
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"{place}: x and y must be finite numbers, got {x}, {y}")
+    return x, y
+
+
+# --- From the grid to what the model reads ----------------------------------------
+
+
+def upsample(values: list[float], factor: int) -> list[float]:
+    """Enlarge an image given in Hilbert order by ``factor`` on each side: repeat each value factor^2 times.
+
+    The inverse view of ``hilbert.downsample``: the curve of the larger grid
+    visits each ``factor x factor`` block in ``factor**2`` consecutive steps,
+    block after block along the smaller curve, so repeating every value
+    ``factor**2`` times turns each pixel into a block of its colour
+    (nearest-neighbour enlargement), and ``downsample(upsample(v, f), f) == v``.
+    """
+    return [value for value in values for _ in range(factor * factor)]
+
+
+def model_input(grid: list[list[float]], model_side: int) -> tuple[list[float], dict]:
+    """The model's input for a grid of any side in SIZES, and how it was made.
+
+    The grid is read along the Hilbert curve; a larger grid is then shrunk by
+    ``hilbert.downsample`` (average pooling), a smaller one enlarged by
+    :func:`upsample` (each pixel a block).  Returns the values and
+    ``{"mode": "downsample" | "as is" | "upsample", "factor", "text"}``.
+    """
+    size = len(grid)
+    values = hilbert.flatten(grid)
+    if size > model_side:
+        factor = size // model_side
+        text = (
+            f"Drawn at {size} × {size}, then shrunk to the model's {model_side} × {model_side}: each run of "
+            f"{factor * factor} consecutive values along the Hilbert curve is averaged, which is "
+            f"{factor} × {factor} average pooling."
+        )
+        return hilbert.downsample(values, factor), {"mode": "downsample", "factor": factor, "text": text}
+    if size < model_side:
+        factor = model_side // size
+        text = (
+            f"Drawn at {size} × {size}, then enlarged to the model's {model_side} × {model_side}: each value is "
+            f"repeated {factor * factor} times along the Hilbert curve, which turns each pixel into a "
+            f"{factor} × {factor} block (the inverse of the pooling). The model learned from "
+            f"{model_side} × {model_side} drawings, so these coarser pictures can fool it."
+        )
+        return upsample(values, factor), {"mode": "upsample", "factor": factor, "text": text}
+    text = f"Drawn at {size} × {size}: the model reads these {size * size} values along the Hilbert curve as they are."
+    return values, {"mode": "as is", "factor": 1, "text": text}
+
+
+def _rounded(values: list[float], digits: int = 4) -> list[float]:
+    """Values rounded for the page: 4 decimals of a value in [-0.5, 0.5] are more than a colour shows."""
+    return [round(value, digits) for value in values]
+
+
+# --- The model, explained -----------------------------------------------------------
+
+
+class Explainer:
+    """A square detector together with everything the page asks of it.
+
+    The model must be ``Dense(side*side, hidden) -> activation -> Dense(hidden, 2)``,
+    optionally followed by ``Softmax``: the shape the page draws.  One lock
+    serialises the forward passes, because layers keep their last input and
+    output on themselves (for ``backward``) and two threads would mix them up.
+    """
+
+    def __init__(self, model: Sequential, model_file: str | None = None) -> None:
+        if not isinstance(model, Sequential):
+            raise TypeError(f"make_server: model must be a purenet Sequential, got {type(model).__name__}")
+        self.side = squares.model_size(model)
+        layers = model.layers
+        shape_ok = (
+            len(layers) in (3, 4)
+            and isinstance(layers[0], Dense)
+            and isinstance(layers[1], ElementwiseActivation)
+            and isinstance(layers[2], Dense)
+            and layers[2].out_features == len(squares.CLASS_NAMES)
+            and (len(layers) == 3 or isinstance(layers[3], Softmax))
+        )
+        if not shape_ok:
+            raise ValueError(
+                "make_server: the model must be Dense(side*side, hidden) -> an activation -> Dense(hidden, 2) "
+                f"(optionally -> Softmax), like the square detector; got {model!r}"
+            )
+        self.model = model
+        self.hidden_units = layers[0].out_features
+        self.model_file = model_file
+        self.metadata = _plain_json(model.metadata)
+        self._forward_lock = threading.Lock()
+        self._sample_lock = threading.Lock()
+        # Samples without a seed take the next number: reproducible, and the
+        # global random state is never touched.
+        self._sample_seeds = itertools.count()
+
+    def predict(self, strokes: list[list[tuple[float, float]]], size: int) -> dict:
+        """Everything the network computes for a drawing rendered at ``size``."""
+        try:
+            grid = drawing.rasterize(strokes, size)
+        except ValueError as error:
+            raise RequestError(HTTPStatus.BAD_REQUEST, str(error)) from None
+        inputs, reading = model_input(grid, self.side)
+        outputs = self.forward(inputs)
+        pre_activations, activations, logits = outputs[0], outputs[1], outputs[2]
+        probabilities = outputs[3] if len(outputs) == 4 else softmax_row(logits)
+        prediction = max(range(len(probabilities)), key=probabilities.__getitem__)
+        return {
+            "size": size,
+            "model_side": self.side,
+            "grid": [_rounded(row) for row in grid],
+            "reading": reading,
+            "inputs": _rounded(inputs),
+            "hidden": {
+                "activation": repr(self.model.layers[1]),
+                "pre_activations": pre_activations,
+                "activations": activations,
+            },
+            "logits": logits,
+            "probabilities": probabilities,
+            "class_names": list(squares.CLASS_NAMES),
+            "prediction": prediction,
+            "verdict": squares.CLASS_NAMES[prediction],
+        }
+
+    def forward(self, inputs: list[float]) -> list[list[float]]:
+        """Each layer's output for one input, by calling the layers' own ``forward`` one by one."""
+        outputs = []
+        batch = [inputs]
+        with self._forward_lock:
+            for layer in self.model.layers:
+                batch = layer.forward(batch)
+                outputs.append(list(batch[0]))
+        return outputs
+
+    def describe(self) -> dict:
+        """The model for the page: layers, sizes, classes, kinds of samples and how it was trained."""
+        layers = []
+        for layer in self.model.layers:
+            entry = {
+                "type": type(layer).__name__,
+                "description": repr(layer),
+                "parameters": sum(parameter.size() for parameter in layer.parameters()),
+            }
+            if isinstance(layer, Dense):
+                entry["in_features"] = layer.in_features
+                entry["out_features"] = layer.out_features
+            entry.update({key: value for key, value in layer.config().items() if key not in entry})
+            layers.append(entry)
+        return {
+            "model_side": self.side,
+            "inputs": self.side * self.side,
+            "hidden_units": self.hidden_units,
+            "layers": layers,
+            "total_parameters": sum(entry["parameters"] for entry in layers),
+            "class_names": list(squares.CLASS_NAMES),
+            "sizes": allowed_sizes(self.side),
+            "kinds": dict(shapes.KINDS),
+            "limits": {"body_bytes": MAX_BODY_BYTES, "strokes": MAX_STROKES, "points": MAX_POINTS},
+            "model_file": self.model_file,
+            "metadata": self.metadata,
+        }
+
+    def weights(self, unit: int) -> dict:
+        """One hidden unit: its input weights unflattened onto the grid, its bias and its weights to the logits."""
+        first, last = self.model.layers[0], self.model.layers[2]
+        row = list(first.weight[unit])
+        return {
+            "unit": unit,
+            "side": self.side,
+            "weights": [_rounded(grid_row, 5) for grid_row in hilbert.unflatten(row)],
+            "largest": max(abs(value) for value in row),
+            "bias": first.bias[unit],
+            "to_logits": [last.weight[output][unit] for output in range(last.out_features)],
+            "class_names": list(squares.CLASS_NAMES),
+        }
+
+    def sample(self, kind: str, seed: int | None) -> dict:
+        """A generated drawing of ``kind`` from ``random.Random(seed)`` (the next seed if None)."""
+        if seed is None:
+            with self._sample_lock:
+                seed = next(self._sample_seeds)
+        strokes = shapes.sample(kind, random.Random(seed))
+        return {
+            "kind": kind,
+            "label": shapes.KINDS[kind],
+            "class_name": squares.CLASS_NAMES[shapes.KINDS[kind]],
+            "seed": seed,
+            "canvas": SAMPLE_CANVAS,
+            "strokes": [[[round(x, 2), round(y, 2)] for x, y in stroke] for stroke in strokes],
+        }
+
+
+def _plain_json(metadata: object) -> object:
+    """The model's metadata if it is plain JSON (it is, when loaded from a file), else a note."""
+    try:
+        return json.loads(json.dumps(metadata, allow_nan=False))
+    except (TypeError, ValueError):
+        return {"note": "this model's metadata is not plain JSON and is not shown"}
+
+
+# --- Query strings and static files -----------------------------------------------
+
+
+def _query_parameters(query: str, allowed: tuple[str, ...]) -> dict[str, str]:
+    """Parse ``a=1&b=2`` into a dict; each parameter at most once, none but ``allowed``."""
+    try:
+        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True, max_num_fields=10, errors="strict")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"cannot read the query string: {error}") from None
+    parameters: dict[str, str] = {}
+    for name, value in pairs:
+        if name not in allowed:
+            expected = f"expected {', '.join(allowed)}" if allowed else "this address takes no parameters"
+            raise RequestError(HTTPStatus.BAD_REQUEST, f"unknown parameter {name[:40]!r}: {expected}")
+        if name in parameters:
+            raise RequestError(HTTPStatus.BAD_REQUEST, f"parameter {name!r} is given more than once")
+        parameters[name] = value
+    return parameters
+
+
+def _whole_number(text: str, name: str, upper: int) -> int:
+    """A decimal whole number in 0..upper-1 from a query parameter."""
+    if not re.fullmatch(r"[0-9]{1,20}", text) or int(text) >= upper:
+        raise RequestError(
+            HTTPStatus.BAD_REQUEST, f"{name} must be a whole number from 0 to {upper - 1}, got {text[:40]!r}"
+        )
+    return int(text)
+
+
+def static_file(url_path: str) -> str | None:
+    """The file under STATIC_FOLDER that ``url_path`` names, or None if it names nothing servable.
+
+    ``/`` is the page; ``/static/NAME`` is a file of the folder.  Refused:
+    anything that decodes to ``..``, ``.`` or empty segments, backslashes,
+    colons, NUL bytes, absolute paths, symbolic links (the resolved path must equal
+    the plain one), folders, and extensions without a content type.
+    """
+    if url_path == "/":
+        relative = "index.html"
+    elif url_path.startswith("/static/"):
+        try:
+            relative = urllib.parse.unquote(url_path[len("/static/") :], errors="strict")
+        except UnicodeDecodeError:
+            return None
+    else:
+        return None
+    segments = relative.split("/")
+    # A colon could name a Windows drive ("C:"), which os.path.join would jump to.
+    if any(character in relative for character in "\\:\x00") or any(segment in ("", ".", "..") for segment in segments):
+        return None
+    root = os.path.realpath(STATIC_FOLDER)
+    candidate = os.path.join(root, *segments)
+    # realpath resolves every symbolic link and "..": if anything changed,
+    # the path leaves the folder or goes through a link, and is refused.
+    if os.path.realpath(candidate) != candidate or os.path.commonpath([root, candidate]) != root:
+        return None
+    if not os.path.isfile(candidate) or os.path.splitext(candidate)[1].lower() not in CONTENT_TYPES:
+        return None
+    return candidate
+
+
+# --- The HTTP handler ---------------------------------------------------------------
+
+
+API_ROUTES = {
+    "/api/predict": "POST",
+    "/api/model": "GET",
+    "/api/weights": "GET",
+    "/api/sample": "GET",
+}
+"""Each API path and the one method it answers; other methods get 405."""
+
+
+class DemoRequestHandler(BaseHTTPRequestHandler):
+    """Answers one connection's requests; every response goes through ``_respond``, which logs it."""
+
+    server: DemoServer
+    server_version = "purenet-demo"
+    timeout = REQUEST_TIMEOUT_SECONDS
+
+    # --- methods --------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_HEAD(self) -> None:
+        self._handle("HEAD")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
+    def do_OPTIONS(self) -> None:
+        self._handle("OPTIONS")
+
+    def _handle(self, method: str) -> None:
+        """Route a request; turn every error into a JSON answer so the thread goes on serving."""
+        try:
+            self._route(method)
+        except RequestError as error:
+            if error.status in (HTTPStatus.LENGTH_REQUIRED, HTTPStatus.REQUEST_ENTITY_TOO_LARGE):
+                # The body was not read: what is left of it must not be taken for the next request.
+                self.close_connection = True
+            headers = {"Allow": error.allow} if error.allow else {}
+            self._send_json(error.status, {"error": error.message}, headers)
+        except (ConnectionError, TimeoutError) as error:
+            self.close_connection = True
+            self._log_line(f"{method} {self._shown_path()} - connection lost ({type(error).__name__})")
+        except Exception as error:  # noqa: BLE001 - any bug must become a 500, never a dead thread
+            self.close_connection = True
+            self._send_json(
+                HTTPStatus.INTERNAL_SERVER_ERROR,
+                {"error": f"the server failed: {type(error).__name__}: {error}"},
+                note=f"{type(error).__name__}: {error}",
+            )
+
+    def _route(self, method: str) -> None:
+        path, _, query = self.path.partition("?")
+        if path in API_ROUTES:
+            expected = API_ROUTES[path]
+            if method != expected:
+                raise RequestError(
+                    HTTPStatus.METHOD_NOT_ALLOWED, f"{path} answers {expected} only, got {method}", allow=expected
+                )
+            explainer = self.server.explainer
+            if path == "/api/predict":
+                strokes, size = read_drawing_request(parse_json_body(self._read_body()), explainer.side)
+                self._send_json(HTTPStatus.OK, explainer.predict(strokes, size))
+            elif path == "/api/model":
+                _query_parameters(query, ())
+                self._send_json(HTTPStatus.OK, explainer.describe())
+            elif path == "/api/weights":
+                parameters = _query_parameters(query, ("unit",))
+                if "unit" not in parameters:
+                    raise RequestError(HTTPStatus.BAD_REQUEST, "give the hidden unit: /api/weights?unit=0")
+                unit = _whole_number(parameters["unit"], "unit", explainer.hidden_units)
+                self._send_json(HTTPStatus.OK, explainer.weights(unit))
+            else:
+                parameters = _query_parameters(query, ("kind", "seed"))
+                kind = parameters.get("kind")
+                if kind not in shapes.KINDS:
+                    shown = "no kind" if kind is None else f"{kind[:40]!r}"
+                    raise RequestError(
+                        HTTPStatus.BAD_REQUEST, f"kind must be one of {', '.join(shapes.KINDS)}; got {shown}"
+                    )
+                seed = _whole_number(parameters["seed"], "seed", 2**64) if "seed" in parameters else None
+                self._send_json(HTTPStatus.OK, explainer.sample(kind, seed))
+            return
+        file_path = static_file(path)
+        if file_path is None:
+            raise RequestError(HTTPStatus.NOT_FOUND, f"nothing here: {path[:100]}")
+        if method not in ("GET", "HEAD"):
+            raise RequestError(HTTPStatus.METHOD_NOT_ALLOWED, f"{path} answers GET only, got {method}", allow="GET")
+        with open(file_path, "rb") as file:
+            body = file.read()
+        content_type = CONTENT_TYPES[os.path.splitext(file_path)[1].lower()]
+        self._respond(HTTPStatus.OK, body, content_type)
+
+    def _read_body(self) -> bytes:
+        """The request body, refused before reading when it has no length or too much of it."""
+        if "Transfer-Encoding" in self.headers:
+            raise RequestError(
+                HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length, not a Transfer-Encoding"
+            )
+        length_text = self.headers.get("Content-Length")
+        if length_text is None:
+            raise RequestError(HTTPStatus.LENGTH_REQUIRED, "the request needs a Content-Length header")
+        if not re.fullmatch(r"[0-9]{1,20}", length_text.strip()):
+            self.close_connection = True
+            raise RequestError(
+                HTTPStatus.BAD_REQUEST, f"Content-Length must be a whole number of bytes, got {length_text[:40]!r}"
+            )
+        length = int(length_text)
+        if length > MAX_BODY_BYTES:
+            raise RequestError(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                f"the body is {length:,} bytes; at most {MAX_BODY_BYTES:,} are accepted",
+            )
+        body = self.rfile.read(length)
+        if len(body) != length:
+            self.close_connection = True
+            raise RequestError(
+                HTTPStatus.BAD_REQUEST, f"the body ended after {len(body)} of its {length} announced bytes"
+            )
+        return body
+
+    # --- answering and logging ------------------------------------------------
+
+    def _send_json(self, status: HTTPStatus, content: dict, headers: dict | None = None, note: str = "") -> None:
+        body = json.dumps(content, allow_nan=False, separators=(",", ":")).encode("utf-8")
+        self._respond(status, body, "application/json; charset=utf-8", headers, note)
+
+    def _respond(
+        self,
+        status: HTTPStatus,
+        body: bytes,
+        content_type: str,
+        headers: dict | None = None,
+        note: str = "",
+    ) -> None:
+        """Send status, headers and body (no body for HEAD), then write the request's log line."""
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            if self.close_connection:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            if getattr(self, "command", None) != "HEAD":
+                self.wfile.write(body)
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+            note = (note + "; " if note else "") + "the client left before the answer was sent"
+        line = f"{self.command or '-'} {self._shown_path()} {int(status)} {self._elapsed_ms():.1f} ms"
+        self._log_line(f"{line} ({note})" if note else line)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Errors found by http.server itself (a bad request line, an unknown method): JSON too."""
+        self.close_connection = True
+        if self.request_version == "HTTP/0.9":
+            # http.server takes a request line it cannot read for HTTP/0.9,
+            # which has no status line: answer in HTTP/1.0 so the client sees the status.
+            self.request_version = "HTTP/1.0"
+        text = message or HTTPStatus(code).phrase
+        self._send_json(HTTPStatus(code), {"error": text})
+
+    def parse_request(self) -> bool:
+        self._started = time.perf_counter()
+        return super().parse_request()
+
+    def log_request(self, code: object = "-", size: object = "-") -> None:
+        """Silenced: ``_respond`` writes one line per request, with its duration."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Silenced: idle keep-alive timeouts are not requests; everything else goes through ``_respond``."""
+
+    def _elapsed_ms(self) -> float:
+        return (time.perf_counter() - getattr(self, "_started", time.perf_counter())) * 1000
+
+    def _shown_path(self) -> str:
+        """The requested path for the log, with control characters escaped and a length limit."""
+        path = getattr(self, "path", "") or "-"
+        shown = "".join(character if character.isprintable() else repr(character)[1:-1] for character in path[:200])
+        return shown + ("..." if len(path) > 200 else "")
+
+    def _log_line(self, line: str) -> None:
+        self.server.log(line)
+
+
+class DemoServer(ThreadingHTTPServer):
+    """A ThreadingHTTPServer that holds the model and the log stream."""
+
+    daemon_threads = True  # a stalled client never keeps the program from stopping
+
+    def __init__(self, address: tuple[str, int], explainer: Explainer, stream: TextIO) -> None:
+        self.explainer = explainer
+        self.stream = stream
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, DemoRequestHandler)
+
+    def log(self, line: str) -> None:
+        """Write one line to the log stream; a lock keeps lines from two threads whole."""
+        with _LOG_LOCK:
+            try:
+                self.stream.write(line + "\n")
+                self.stream.flush()
+            except (OSError, ValueError):
+                pass  # a closed log stream must not stop the demo
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """An error outside the handler's own catching (rare: a broken socket): one line, no traceback."""
+        error = sys.exc_info()[1]
+        self.log(f"- - connection from {client_address} failed: {type(error).__name__}: {error}")
+
+
+def make_server(
+    model: Sequential,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    stream: TextIO | None = None,
+    model_file: str | None = None,
+) -> DemoServer:
+    """A demo server for ``model`` bound to ``host:port`` (port 0: a free port), not yet serving.
+
+    Call ``serve_forever()`` (in a thread, for tests), then ``shutdown()`` and
+    ``server_close()``.  The bound port is ``server.server_port``.
+    """
+    return DemoServer((host, port), Explainer(model, model_file), stream if stream is not None else sys.stderr)
+
+
+def serve(
+    model_path: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    open_browser: bool = False,
+    stream: TextIO | None = None,
+) -> int:
+    """Serve the demo until Ctrl-C, then stop cleanly; returns 0.
+
+    ``model_path`` is a saved model (default: the shipped square detector).
+    The address, then one line per request, go to ``stream`` (default
+    ``sys.stderr``, looked up at call time so that a replaced stderr is used).
+    A bad model file raises ``ModelFileError`` (a ValueError) and a port in
+    use raises OSError, which the command line prints as one line.
+    """
+    stream = stream if stream is not None else sys.stderr
+    if model_path is None:
+        model, model_file = squares.square_detector(), os.path.basename(squares.SHIPPED_MODEL)
+    else:
+        model, model_file = load(model_path), os.path.basename(model_path)
+    server = make_server(model, host, port, stream, model_file)
+    # Listening everywhere includes this machine itself: show its loopback address.
+    shown_host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(
+        host, f"[{host}]" if ":" in host else host
+    )
+    address = f"http://{shown_host}:{server.server_port}/"
+    print(f"purenet demo: open {address} in a browser (Ctrl-C to stop)", file=stream, flush=True)
+    if host in ("", "0.0.0.0", "::"):
+        print("note: listening on every network interface: other machines can reach this demo", file=stream)
+    if open_browser and not webbrowser.open(address):
+        print("could not open a browser: open the address above yourself", file=stream)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("purenet demo: stopped", file=stream, flush=True)
+    finally:
+        server.server_close()
+    return 0

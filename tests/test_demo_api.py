@@ -1,0 +1,750 @@
+"""The web demo's JSON API and static files, through a real server on a free port.
+
+Each test talks HTTP to ``purenet.demo.make_server`` with the standard
+library's own client (``http.client``, or a raw socket for requests that no
+well-behaved client would send), so what is checked is what a browser gets.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import itertools
+import json
+import math
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from purenet import Dense, Sequential, drawing, hilbert, squares
+from purenet.datasets import shapes
+from purenet.demo import make_server, serve
+from purenet.demo import server as demo_server
+from purenet.serialization import ModelFileError
+
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Method, path, status, milliseconds; "-" for a method or path the request line did not give.
+LOG_LINE = re.compile(r"^([A-Z]+|-) \S+ \d{3} \d+\.\d ms( \(.*\))?$")
+
+
+class LogStream(io.StringIO):
+    """The server's log, readable by the test while the server writes to it."""
+
+    def lines(self) -> list[str]:
+        return self.getvalue().splitlines()
+
+
+class RunningServer:
+    """A demo server serving in a thread, with helpers to talk to it."""
+
+    def __init__(self, model: Sequential) -> None:
+        self.log = LogStream()
+        self.server = make_server(model, "127.0.0.1", 0, stream=self.log)
+        self.port = self.server.server_port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)
+
+    def request(self, method: str, path: str, body: bytes | str | None = None, headers: dict | None = None):
+        """Send one request; return (status, headers, body as JSON when it is JSON, else bytes)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            raw = response.read()
+            content_type = response.getheader("Content-Type", "")
+            content = json.loads(raw) if content_type.startswith("application/json") else raw
+            return response.status, response, content
+        finally:
+            connection.close()
+
+    def predict(self, strokes: list, size: int | None = None):
+        body = {"strokes": strokes} if size is None else {"strokes": strokes, "size": size}
+        return self.request("POST", "/api/predict", json.dumps(body))
+
+    def raw(self, data: bytes, half_close: bool = True) -> bytes:
+        """Send raw bytes; return everything the server answers until it closes the connection.
+
+        With ``half_close`` the client then says it has nothing more to send,
+        as a client whose body is shorter than announced would.
+        """
+        with socket.create_connection(("127.0.0.1", self.port), timeout=20) as connection:
+            connection.sendall(data)
+            if half_close:
+                connection.shutdown(socket.SHUT_WR)
+            chunks = []
+            while True:
+                chunk = connection.recv(65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            return b"".join(chunks)
+
+    def wait_for_log_lines(self, count: int) -> list[str]:
+        """The log, once it has ``count`` lines: each line is written just after its answer is sent."""
+        deadline = time.monotonic() + 10
+        while len(self.log.lines()) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.log.lines()
+
+
+@pytest.fixture(scope="module")
+def model() -> Sequential:
+    return squares.square_detector()
+
+
+@pytest.fixture(scope="module")
+def running(model):
+    running = RunningServer(model)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def fresh(model):
+    """A server of its own, for tests that count log lines or patch the model."""
+    running = RunningServer(model)
+    yield running
+    running.stop()
+
+
+def status_of(response_bytes: bytes) -> int:
+    return int(response_bytes.split(b" ", 2)[1])
+
+
+def json_of(response_bytes: bytes) -> dict:
+    return json.loads(response_bytes.split(b"\r\n\r\n", 1)[1])
+
+
+# --- Drawings --------------------------------------------------------------------------
+
+
+def hand_square(tilt_degrees: float = 4.0) -> list:
+    """A square drawn as one stroke with a point every few units, turned a little as a hand does."""
+    angle = math.radians(tilt_degrees)
+    corners = [(20, 20), (80, 20), (80, 80), (20, 80), (20, 20)]
+    points = []
+    for (start_x, start_y), (end_x, end_y) in itertools.pairwise(corners):
+        for step in range(12):
+            x = start_x + (end_x - start_x) * step / 12 - 50
+            y = start_y + (end_y - start_y) * step / 12 - 50
+            points.append(
+                [50 + x * math.cos(angle) - y * math.sin(angle), 50 + x * math.sin(angle) + y * math.cos(angle)]
+            )
+    points.append(points[0])
+    return [points]
+
+
+def hand_circle() -> list:
+    return [
+        [
+            [50 + 35 * math.cos(2 * math.pi * step / 64), 50 + 35 * math.sin(2 * math.pi * step / 64)]
+            for step in range(65)
+        ]
+    ]
+
+
+def generated(kind: str, seed: int) -> list:
+    return [[list(point) for point in stroke] for stroke in shapes.sample(kind, random.Random(seed))]
+
+
+# --- Predictions ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("strokes", [hand_square(), generated("square", 1), generated("square", 2)])
+def test_a_square_is_a_square(running, strokes):
+    status, _, answer = running.predict(strokes)
+    assert status == 200, answer
+    assert answer["verdict"] == "square"
+    assert answer["prediction"] == answer["class_names"].index("square")
+    assert answer["probabilities"][1] > 0.5
+
+
+@pytest.mark.parametrize("strokes", [hand_circle(), generated("circle", 1), generated("circle", 2)])
+def test_a_circle_is_not_a_square(running, strokes):
+    status, _, answer = running.predict(strokes)
+    assert status == 200, answer
+    assert answer["verdict"] == "not square"
+    assert answer["probabilities"][0] > 0.5
+
+
+@pytest.mark.parametrize("size", [16, 32, 64])
+def test_the_answer_has_every_field_in_its_shape(running, size):
+    status, response, answer = running.predict(hand_square(), size)
+    assert status == 200
+    assert response.getheader("Content-Type") == "application/json; charset=utf-8"
+    assert answer["size"] == size and answer["model_side"] == 32
+    assert len(answer["grid"]) == size and all(len(row) == size for row in answer["grid"])
+    assert all(-0.5 <= value <= 0.5 for row in answer["grid"] for value in row)
+    assert len(answer["inputs"]) == 1024
+    assert len(answer["hidden"]["pre_activations"]) == 32 and len(answer["hidden"]["activations"]) == 32
+    assert answer["hidden"]["activation"].startswith("LeakyReLU")
+    assert len(answer["logits"]) == 2 and len(answer["probabilities"]) == 2
+    assert math.isclose(sum(answer["probabilities"]), 1.0, abs_tol=1e-12)
+    assert answer["class_names"] == ["not square", "square"]
+    assert answer["verdict"] in answer["class_names"]
+    expected_mode = {16: "upsample", 32: "as is", 64: "downsample"}[size]
+    assert answer["reading"]["mode"] == expected_mode and str(size) in answer["reading"]["text"]
+
+
+def test_the_size_defaults_to_the_models_side(running):
+    status, _, answer = running.predict(hand_square())
+    assert status == 200 and answer["size"] == 32 and answer["reading"]["mode"] == "as is"
+
+
+@pytest.mark.parametrize("size", [32, 64])
+def test_the_answer_is_what_the_library_computes(running, model, size):
+    strokes = generated("triangle", 5)
+    _, _, answer = running.predict(strokes, size)
+    grid = drawing.rasterize(strokes, size)
+    assert all(
+        math.isclose(a, b, abs_tol=1e-4) for row, expected in zip(answer["grid"], grid) for a, b in zip(row, expected)
+    )
+    inputs = squares.inputs([strokes], 32, size)[0]
+    assert all(math.isclose(a, b, abs_tol=1e-4) for a, b in zip(answer["inputs"], inputs))
+    first, activation, last = model.layers
+    pre_activations = first.forward([inputs])[0]
+    activations = activation.forward([pre_activations])[0]
+    logits = last.forward([activations])[0]
+    assert all(
+        math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+        for a, b in zip(answer["hidden"]["pre_activations"], pre_activations)
+    )
+    assert all(
+        math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) for a, b in zip(answer["hidden"]["activations"], activations)
+    )
+    assert all(math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) for a, b in zip(answer["logits"], logits))
+    expected = model.predict_proba([inputs])[0]
+    assert all(math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) for a, b in zip(answer["probabilities"], expected))
+    # LeakyReLU, by hand: the activations are the pre-activations, negative ones times alpha.
+    alpha = activation.alpha
+    assert all(
+        math.isclose(a, z if z > 0 else alpha * z, rel_tol=1e-12, abs_tol=1e-15)
+        for z, a in zip(answer["hidden"]["pre_activations"], answer["hidden"]["activations"])
+    )
+
+
+def test_at_16_each_value_is_repeated_4_times_along_the_curve(running, model):
+    strokes = generated("hexagon", 3)
+    _, _, answer = running.predict(strokes, 16)
+    at_16 = drawing.prepare(strokes, 16)
+    assert all(math.isclose(a, b, abs_tol=1e-4) for a, b in zip(answer["inputs"], [v for v in at_16 for _ in range(4)]))
+    # Undoing it by pooling gives the 16 x 16 picture back...
+    assert all(math.isclose(a, b, abs_tol=1e-4) for a, b in zip(hilbert.downsample(answer["inputs"], 2), at_16))
+    # ...and seen as a picture, every 16 x 16 pixel became a 2 x 2 block.
+    enlarged = hilbert.unflatten(answer["inputs"])
+    small = drawing.rasterize(strokes, 16)
+    assert all(math.isclose(enlarged[y][x], small[y // 2][x // 2], abs_tol=1e-4) for y in range(32) for x in range(32))
+    exact = [value for value in at_16 for _ in range(4)]
+    assert all(
+        math.isclose(a, b, rel_tol=1e-9) for a, b in zip(answer["probabilities"], model.predict_proba([exact])[0])
+    )
+
+
+def test_upsample_is_nearest_neighbour_enlargement_and_downsample_undoes_it():
+    rng = random.Random(7)
+    for side, factor in ((4, 2), (8, 2), (4, 4), (16, 2)):
+        grid = [[rng.uniform(-0.5, 0.5) for _ in range(side)] for _ in range(side)]
+        enlarged = hilbert.unflatten(demo_server.upsample(hilbert.flatten(grid), factor))
+        assert len(enlarged) == side * factor
+        assert all(
+            enlarged[y][x] == grid[y // factor][x // factor] for y in range(side * factor) for x in range(side * factor)
+        )
+        values = hilbert.flatten(grid)
+        assert hilbert.downsample(demo_server.upsample(values, factor), factor) == pytest.approx(values, abs=1e-15)
+
+
+def test_answers_stay_right_when_many_arrive_at_once(running, model):
+    # Layers keep their last input and output on themselves: without the
+    # server's lock, two threads would mix up each other's numbers.
+    drawings = [generated(kind, seed) for seed, kind in enumerate(["square", "circle", "triangle", "scribble"] * 3)]
+    expected = [model.predict_proba(squares.inputs([strokes], 32, 32))[0] for strokes in drawings]
+    results = [None] * len(drawings)
+
+    def ask(index: int) -> None:
+        results[index] = running.predict(drawings[index], 32)[2]["probabilities"]
+
+    threads = [threading.Thread(target=ask, args=(index,)) for index in range(len(drawings))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    for got, want in zip(results, expected):
+        assert got == pytest.approx(want, rel=1e-9, abs=1e-12)
+
+
+# --- The model, its weights, and samples ----------------------------------------------------
+
+
+def test_model_describes_layers_side_and_training(running, model):
+    status, _, described = running.request("GET", "/api/model")
+    assert status == 200
+    assert described["model_side"] == 32 and described["inputs"] == 1024 and described["hidden_units"] == 32
+    assert [layer["type"] for layer in described["layers"]] == ["Dense", "LeakyReLU", "Dense"]
+    assert [layer["parameters"] for layer in described["layers"]] == [1024 * 32 + 32, 0, 32 * 2 + 2]
+    assert described["layers"][0]["in_features"] == 1024 and described["layers"][2]["out_features"] == 2
+    assert described["total_parameters"] == 1024 * 32 + 32 + 32 * 2 + 2
+    assert described["class_names"] == ["not square", "square"]
+    assert described["kinds"] == dict(shapes.KINDS)
+    assert described["sizes"] == [16, 32, 64]
+    assert described["metadata"] == model.metadata
+    assert "command" in described["metadata"] and "seed" in described["metadata"]
+
+
+@pytest.mark.parametrize("unit", [0, 7, 31])
+def test_weights_of_a_unit_are_put_back_on_the_grid_along_the_curve(running, model, unit):
+    status, _, weights = running.request("GET", f"/api/weights?unit={unit}")
+    assert status == 200
+    row = model.layers[0].weight[unit]
+    expected = hilbert.unflatten(list(row))
+    assert weights["unit"] == unit and weights["side"] == 32
+    assert len(weights["weights"]) == 32 and all(len(grid_row) == 32 for grid_row in weights["weights"])
+    assert all(
+        math.isclose(a, b, abs_tol=1e-5) for got, want in zip(weights["weights"], expected) for a, b in zip(got, want)
+    )
+    assert math.isclose(weights["largest"], max(abs(value) for value in row))
+    assert weights["bias"] == model.layers[0].bias[unit]
+    assert weights["to_logits"] == [model.layers[2].weight[0][unit], model.layers[2].weight[1][unit]]
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?unit=32", "?unit=-1", "?unit=abc", "?unit=1.5", "?unit=0&unit=1", "?unit=0&x=1"]
+)
+def test_bad_weight_requests_are_refused(running, query):
+    status, _, answer = running.request("GET", f"/api/weights{query}")
+    assert status == 400 and answer["error"]
+
+
+@pytest.mark.parametrize("kind", list(shapes.KINDS))
+def test_a_sample_of_every_kind(running, kind):
+    status, _, sample = running.request("GET", f"/api/sample?kind={kind}&seed=11")
+    assert status == 200
+    assert sample["kind"] == kind and sample["label"] == shapes.KINDS[kind] and sample["seed"] == 11
+    assert sample["class_name"] == squares.CLASS_NAMES[shapes.KINDS[kind]]
+    expected = shapes.sample(kind, random.Random(11))
+    assert len(sample["strokes"]) == len(expected)
+    for got, want in zip(sample["strokes"], expected):
+        assert len(got) == len(want)
+        assert all(math.isclose(a, b, abs_tol=0.006) for point, ideal in zip(got, want) for a, b in zip(point, ideal))
+    # The sample is a drawing the predictor takes as it is.
+    status, _, answer = running.predict(sample["strokes"])
+    assert status == 200 and answer["verdict"] in squares.CLASS_NAMES
+
+
+def test_samples_without_a_seed_take_the_next_seed_and_differ(running):
+    _, _, first = running.request("GET", "/api/sample?kind=square")
+    _, _, second = running.request("GET", "/api/sample?kind=square")
+    assert second["seed"] != first["seed"]
+    assert first["strokes"] != second["strokes"]
+    _, _, again = running.request("GET", f"/api/sample?kind=square&seed={first['seed']}")
+    assert again["strokes"] == first["strokes"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?kind=blob",
+        "",
+        "?kind=",
+        "?kind=Square",
+        "?kind=square&kind=circle",
+        "?kind=square&seed=-1",
+        "?kind=square&seed=abc",
+        "?kind=square&colour=red",
+        "?kind=%ff",
+    ],
+)
+def test_bad_sample_requests_are_refused_with_the_kinds(running, query):
+    status, _, answer = running.request("GET", f"/api/sample{query}")
+    assert status == 400 and answer["error"]
+    if "kind=square" not in query and "%ff" not in query:
+        assert all(kind in answer["error"] for kind in shapes.KINDS)
+
+
+# --- Bad drawings ----------------------------------------------------------------------------
+
+TWO_POINTS = [[1, 2], [3, 4]]
+BAD_BODIES = [
+    (b"{not json", "not valid JSON"),
+    (b"", "not valid JSON"),
+    (b"\xff\xfe{}", "UTF-8"),
+    (b"[]", "JSON object"),
+    (b'"strokes"', "JSON object"),
+    (b"{}", "strokes"),
+    (b'{"strokes": "abc"}', "strokes must be a list"),
+    (b'{"strokes": null}', "got null"),
+    (b'{"strokes": {"a": 1}}', "got an object"),
+    (b'{"strokes": ["abc"]}', "stroke 0 must be a list"),
+    (b'{"strokes": [[["1", 2], [3, 4]]]}', "got a string"),
+    (b'{"strokes": [[[true, 2], [3, 4]]]}', "got true"),
+    (b'{"strokes": [[[1, false], [3, 4]]]}', "got false"),
+    (b'{"strokes": [[[null, 2], [3, 4]]]}', "got null"),
+    (b'{"strokes": [[[1, 2, 3], [3, 4]]]}', "pair"),
+    (b'{"strokes": [[[1], [3, 4]]]}', "pair"),
+    (b'{"strokes": [[5, [3, 4]]]}', "pair"),
+    (b'{"strokes": [[[NaN, 2], [3, 4]]]}', "NaN"),
+    (b'{"strokes": [[[Infinity, 2], [3, 4]]]}', "Infinity"),
+    (b'{"strokes": [[[-Infinity, 2], [3, 4]]]}', "-Infinity"),
+    (b'{"strokes": [[[1e999, 2], [3, 4]]]}', "finite"),
+    (b'{"strokes": [[[1' + b"0" * 400 + b", 2], [3, 4]]]}", "too large"),
+    (b'{"strokes": [[[1e308, 2], [-1e308, 4]]]}', "too far"),
+    (b'{"strokes": []}', "empty"),
+    (b'{"strokes": [[], []]}', "empty"),
+    (b'{"strokes": [[[5, 5]]]}', "single dot"),
+    (b'{"strokes": [[[5, 5], [5, 5]], [[5, 5]]]}', "single dot"),
+    (json.dumps({"strokes": [TWO_POINTS] * 101}).encode(), "too many strokes"),
+    (json.dumps({"strokes": [[[step, step] for step in range(10_001)]]}).encode(), "too many points"),
+    (json.dumps({"strokes": [[[step, step] for step in range(5001)]] * 2}).encode(), "too many points"),
+    (json.dumps({"strokes": [TWO_POINTS], "size": 8}).encode(), "size must be one of 16, 32, 64"),
+    (json.dumps({"strokes": [TWO_POINTS], "size": 128}).encode(), "size must be one of"),
+    (json.dumps({"strokes": [TWO_POINTS], "size": "32"}).encode(), "size must be one of"),
+    (json.dumps({"strokes": [TWO_POINTS], "size": 32.0}).encode(), "size must be one of"),
+    (json.dumps({"strokes": [TWO_POINTS], "size": True}).encode(), "size must be one of"),
+    (json.dumps({"strokes": [TWO_POINTS], "size": None}).encode(), "size must be one of"),
+    (json.dumps({"strokes": [TWO_POINTS], "colour": "red"}).encode(), "unknown field"),
+    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+]
+
+
+@pytest.mark.parametrize("body, message", BAD_BODIES, ids=[f"body{index}" for index in range(len(BAD_BODIES))])
+def test_bad_drawings_get_a_400_with_a_message(running, body, message):
+    status, response, answer = running.request(
+        "POST", "/api/predict", body, {"Content-Type": "application/json", "Content-Length": str(len(body))}
+    )
+    assert status == 400
+    assert response.getheader("Content-Type") == "application/json; charset=utf-8"
+    assert message in answer["error"]
+
+
+def test_a_body_without_content_length_is_refused(running):
+    answer = running.raw(b"POST /api/predict HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    assert status_of(answer) == 411
+    assert "Content-Length" in json_of(answer)["error"]
+    chunked = running.raw(
+        b"POST /api/predict HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+    )
+    assert status_of(chunked) == 411
+
+
+@pytest.mark.parametrize("length", [b"abc", b"-5", b"1e3", b"99999999999999999999999"])
+def test_a_malformed_content_length_is_refused(running, length):
+    answer = running.raw(b"POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + length + b"\r\n\r\n{}")
+    assert status_of(answer) in (400, 413)
+    assert json_of(answer)["error"]
+
+
+def test_a_huge_body_gets_413_before_it_is_read(running):
+    # The headers announce 50 MB but only 1 kB follows: a server that tried
+    # to read the body first would wait here until its timeout.
+    started = time.monotonic()
+    answer = running.raw(
+        b"POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Length: 50000000\r\n\r\n" + b"[" * 1000,
+        half_close=False,
+    )
+    assert status_of(answer) == 413
+    assert "at most 1,000,000" in json_of(answer)["error"]
+    assert time.monotonic() - started < 5
+    just_over = running.raw(b"POST /api/predict HTTP/1.1\r\nContent-Length: 1000001\r\n\r\n")
+    assert status_of(just_over) == 413
+
+
+def test_a_body_shorter_than_announced_is_refused(running):
+    answer = running.raw(b"POST /api/predict HTTP/1.0\r\nContent-Length: 100\r\n\r\n{}")
+    assert status_of(answer) == 400
+    assert "ended after 2 of its 100" in json_of(answer)["error"]
+
+
+# --- Routes, methods and static files -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/nope"),
+        ("GET", "/api/nope"),
+        ("POST", "/api/nope"),
+        ("GET", "/api/predict/"),
+        ("GET", "/static/missing.js"),
+        ("GET", "/static/"),
+        ("GET", "/static"),
+        ("GET", "/index.html"),
+    ],
+)
+def test_unknown_routes_are_404(running, method, path):
+    status, response, answer = running.request(method, path, b"" if method == "POST" else None)
+    assert status == 404
+    assert response.getheader("Content-Type") == "application/json; charset=utf-8"
+    assert answer["error"]
+
+
+@pytest.mark.parametrize(
+    "method, path, allowed",
+    [
+        ("GET", "/api/predict", "POST"),
+        ("PUT", "/api/predict", "POST"),
+        ("POST", "/api/model", "GET"),
+        ("DELETE", "/api/sample?kind=square", "GET"),
+        ("PATCH", "/api/weights?unit=0", "GET"),
+        ("POST", "/", "GET"),
+        ("OPTIONS", "/static/app.js", "GET"),
+    ],
+)
+def test_wrong_methods_are_405(running, method, path, allowed):
+    status, response, answer = running.request(method, path, b"{}" if method in ("POST", "PUT", "PATCH") else None)
+    assert status == 405
+    assert response.getheader("Allow") == allowed
+    assert allowed in answer["error"]
+
+
+@pytest.mark.parametrize(
+    "path, content_type, marker",
+    [
+        ("/", "text/html; charset=utf-8", b'<canvas id="drawing"'),
+        ("/static/index.html", "text/html; charset=utf-8", b'<output id="verdict"'),
+        ("/static/app.js", "text/javascript; charset=utf-8", b"function hilbertCell"),
+        ("/static/style.css", "text/css; charset=utf-8", b"touch-action: none"),
+    ],
+)
+def test_the_page_and_its_files_are_served_with_their_types(running, path, content_type, marker):
+    status, response, body = running.request("GET", path)
+    assert status == 200
+    assert response.getheader("Content-Type") == content_type
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert "default-src 'self'" in response.getheader("Content-Security-Policy")
+    assert marker in body
+
+
+def test_the_page_loads_nothing_from_the_network(running):
+    _, _, page = running.request("GET", "/")
+    _, _, script = running.request("GET", "/static/app.js")
+    _, _, style = running.request("GET", "/static/style.css")
+    for text in (page, script, style):
+        assert b"http://" not in text and b"https://" not in text and b"//cdn" not in text
+    assert b'name="viewport"' in page
+
+
+def test_head_answers_headers_only(running):
+    answer = running.raw(b"HEAD / HTTP/1.0\r\n\r\n")
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert status_of(answer) == 200 and b"Content-Length:" in head and body == b""
+
+
+TRAVERSALS = [
+    "/../pyproject.toml",
+    "/%2e%2e/pyproject.toml",
+    "/%2E%2E/%2E%2E/pyproject.toml",
+    "/static/../../pyproject.toml",
+    "/static/../../purenet/cli.py",
+    "/static/../server.py",
+    "/static/%2e%2e/server.py",
+    "/static/%2e%2e/%2e%2e/cli.py",
+    "/static/..%2f..%2fcli.py",
+    "/static/%2e%2e%2f%2e%2e%2fcli.py",
+    "/static/%252e%252e/server.py",
+    "//etc/passwd",
+    "/static//etc/passwd",
+    "/static/%2fetc%2fpasswd",
+    "/static/%2Fetc/passwd",
+    "/static/..%5c..%5cpyproject.toml",
+    "/static/%5c..%5cserver.py",
+    "/static/..\\server.py",
+    "/static/.%5c..%5cserver.py",
+    "/static/C:%5cWindows%5cwin.ini",
+    "/static/C:/Windows/win.ini",
+    "/static/index.html%00.js",
+    "/static/./index.html",
+    "/static/%2e/index.html",
+    "/static/..",
+    "/static/.",
+    "/static/%ff%fe",
+    "/etc/passwd",
+    "/static/app.js/",
+]
+SECRETS = [b"[build-system]", b"def main", b"class DemoRequestHandler", b"root:", b"import ", b"[fonts]"]
+
+
+@pytest.mark.parametrize("path", TRAVERSALS)
+def test_paths_outside_the_static_folder_are_404(running, path):
+    answer = running.raw(f"GET {path} HTTP/1.0\r\n\r\n".encode("latin-1"))
+    assert status_of(answer) == 404, answer[:200]
+    assert not any(secret in answer for secret in SECRETS)
+    assert json_of(answer)["error"]
+
+
+def test_static_file_refuses_symlinks_folders_and_unknown_types(tmp_path, monkeypatch):
+    outside = tmp_path / "secret.js"
+    outside.write_text("secret")
+    folder = tmp_path / "static"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "page.html").write_text("<p>hi</p>")
+    (folder / "sub" / "deep.css").write_text("p {}")
+    (folder / "notes.txt").write_text("no type")
+    (folder / "link.js").symlink_to(outside)
+    (folder / "inner.html").symlink_to(folder / "page.html")
+    (folder / "linked").symlink_to(tmp_path)
+    monkeypatch.setattr(demo_server, "STATIC_FOLDER", str(folder))
+    assert demo_server.static_file("/static/page.html") == str(folder / "page.html")
+    assert demo_server.static_file("/static/sub/deep.css") == str(folder / "sub" / "deep.css")
+    for path in [
+        "/static/link.js",
+        "/static/inner.html",
+        "/static/linked/secret.js",
+        "/static/sub",
+        "/static/notes.txt",
+        "/static/sub/",
+        "/static/../secret.js",
+        "/static/%2e%2e/secret.js",
+    ]:
+        assert demo_server.static_file(path) is None, path
+    assert demo_server.static_file("/") is None  # this folder has no index.html
+
+
+@pytest.mark.parametrize(
+    "request_bytes, status",
+    [
+        (b"GARBAGE\r\n\r\n", 400),
+        (b"GET / HTTP/9.9\r\n\r\n", 505),
+        (b"BREW /pot HTTP/1.1\r\n\r\n", 501),
+        (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", 414),
+    ],
+)
+def test_malformed_requests_get_json_errors(running, request_bytes, status):
+    answer = running.raw(request_bytes)
+    assert status_of(answer) == status
+    assert json_of(answer)["error"]
+
+
+# --- Robustness and logging ----------------------------------------------------------------
+
+
+def test_a_failing_handler_answers_500_and_the_server_goes_on(fresh, monkeypatch):
+    def broken(strokes, size):
+        raise RuntimeError("a bug in the explainer")
+
+    monkeypatch.setattr(fresh.server.explainer, "predict", broken)
+    status, _, answer = fresh.predict(hand_square())
+    assert status == 500 and "a bug in the explainer" in answer["error"]
+    monkeypatch.undo()
+    status, _, answer = fresh.predict(hand_square())
+    assert status == 200 and answer["verdict"] == "square"
+
+
+def test_the_server_still_answers_after_every_bad_request(fresh):
+    for body, _ in BAD_BODIES[:10]:
+        fresh.request("POST", "/api/predict", body)
+    for path in TRAVERSALS[:10]:
+        fresh.raw(f"GET {path} HTTP/1.0\r\n\r\n".encode("latin-1"))
+    fresh.raw(b"POST /api/predict HTTP/1.1\r\nContent-Length: 50000000\r\n\r\n")
+    fresh.raw(b"GARBAGE\r\n\r\n")
+    # A client that announces a body and then goes silent holds one thread, not the server.
+    silent = socket.create_connection(("127.0.0.1", fresh.port), timeout=5)
+    silent.sendall(b"POST /api/predict HTTP/1.1\r\nContent-Length: 100\r\n\r\n{")
+    try:
+        status, _, answer = fresh.predict(hand_circle())
+        assert status == 200 and answer["verdict"] == "not square"
+        status, _, described = fresh.request("GET", "/api/model")
+        assert status == 200 and described["model_side"] == 32
+        assert fresh.thread.is_alive()
+    finally:
+        silent.close()
+
+
+def test_one_log_line_per_request(fresh):
+    fresh.request("GET", "/")
+    fresh.request("GET", "/static/app.js?version=1")
+    fresh.predict(hand_square(), 64)
+    fresh.request("POST", "/api/predict", b"{bad")
+    fresh.request("GET", "/api/predict")
+    fresh.request("GET", "/static/../server.py")
+    fresh.raw(b"POST /api/predict HTTP/1.1\r\nContent-Length: 50000000\r\n\r\n")
+    fresh.raw(b"GARBAGE\r\n\r\n")
+    lines = fresh.wait_for_log_lines(8)
+    assert len(lines) == 8, lines
+    assert all(LOG_LINE.match(line) for line in lines), lines
+    statuses = sorted(int(line.split()[2]) for line in lines)
+    assert statuses == [200, 200, 200, 400, 400, 404, 405, 413]
+    assert any(line.startswith("POST /api/predict 200 ") for line in lines)
+    time.sleep(0.2)
+    assert len(fresh.log.lines()) == 8  # and no more: nothing else writes to the log
+
+
+def test_log_lines_escape_control_characters(fresh):
+    fresh.raw(b"GET /a\x1b[31mred HTTP/1.0\r\n\r\n")
+    (line,) = fresh.wait_for_log_lines(1)
+    assert "\x1b" not in line and "\\x1b" in line
+
+
+# --- make_server and serve -------------------------------------------------------------------
+
+
+def test_make_server_refuses_a_model_of_another_shape():
+    with pytest.raises(ValueError, match="Dense"):
+        make_server(Sequential(Dense(1024, 2)), "127.0.0.1", 0, stream=io.StringIO())
+    with pytest.raises(ValueError, match="square power-of-two grid"):
+        make_server(Sequential(Dense(1000, 4), Dense(4, 2)), "127.0.0.1", 0, stream=io.StringIO())
+    with pytest.raises(TypeError, match="Sequential"):
+        make_server("model.json", "127.0.0.1", 0, stream=io.StringIO())
+
+
+def test_a_model_of_another_side_reads_its_own_side_and_every_size():
+    small = squares.build_network(size=8, hidden=4, rng=random.Random(3))
+    running = RunningServer(small)
+    try:
+        status, _, answer = running.predict(hand_square())
+        assert status == 200 and answer["size"] == 8 and len(answer["inputs"]) == 64
+        status, _, answer = running.predict(hand_square(), 64)
+        assert status == 200 and answer["reading"] == {**answer["reading"], "mode": "downsample", "factor": 8}
+        expected = hilbert.downsample(drawing.prepare(hand_square(), 64), 8)
+        assert answer["inputs"] == pytest.approx(expected, abs=1e-4)
+        _, _, described = running.request("GET", "/api/model")
+        assert described["sizes"] == [8, 16, 32, 64] and described["hidden_units"] == 4
+    finally:
+        running.stop()
+
+
+def test_serve_refuses_a_missing_model_file(tmp_path):
+    with pytest.raises(ModelFileError, match="no such model file"):
+        serve(str(tmp_path / "missing.json"), port=0, stream=io.StringIO())
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT, which Windows delivers differently")
+def test_serve_prints_its_address_answers_and_stops_cleanly_on_ctrl_c():
+    environment = dict(os.environ, PYTHONPATH=REPOSITORY)
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from purenet.demo import serve; sys.exit(serve(port=0))"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+        cwd=REPOSITORY,
+    )
+    try:
+        first_line = process.stderr.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", first_line)
+        assert match, first_line
+        connection = http.client.HTTPConnection("127.0.0.1", int(match.group(1)), timeout=20)
+        connection.request("GET", "/api/model")
+        assert connection.getresponse().status == 200
+        connection.close()
+        # The log line comes just after the answer: wait for it before stopping.
+        assert process.stderr.readline().startswith("GET /api/model 200 ")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+        rest = process.stderr.read()
+        assert "stopped" in rest and "Traceback" not in rest
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stderr.close()
