@@ -106,3 +106,20 @@ def test_the_shipped_model_still_reaches_its_recorded_accuracy():
 def test_the_shipped_model_reads_64x64_drawings_through_downsampling():
     report = squares.evaluate(pn.square_detector(), size=64, samples=300, seed=99)
     assert report["accuracy"] >= 0.95
+
+
+@pytest.mark.parametrize(
+    "strokes, expected",
+    [
+        ([[(10, 10), (60, 10), (60, 60), (10, 60), (10, 10)]], 1),  # drawn with a ruler: no tilt, no wobble
+        ([[(0, 0), (50, 0)], [(50, 0), (50, 50)], [(50, 50), (0, 50)], [(0, 50), (0, 0)]], 1),  # four strokes
+        ([[(10, 10), (110, 10), (110, 60), (10, 60), (10, 10)]], 0),  # a 2:1 rectangle, just as straight
+        ([[(0, 50), (25, 0), (50, 50), (0, 50)]], 0),
+    ],
+    ids=["ruler square", "four-stroke square", "ruler rectangle", "ruler triangle"],
+)
+def test_the_shipped_model_reads_perfectly_straight_drawings(strokes, expected):
+    # The generator's neat drawings (shapes.NEAT_SHARE) are there for these: without them a
+    # perfectly straight square was unlike every square in training and read as "not square".
+    probabilities = pn.square_detector().predict_proba([drawing.prepare(strokes)])[0]
+    assert probabilities[expected] > 0.9
