@@ -31,7 +31,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from .gradcheck import gradcheck, print_report
+from .gradcheck import gradcheck, numeric_gradient, print_report
 from .layers import Dense, LeakyReLU, Linear, ReLU, Sigmoid, Tanh
 from .layers.activations import ElementwiseActivation, softmax_row
 from .layers.base import Parameter
@@ -155,17 +155,6 @@ def _objective(model: Sequential, loss: Loss, inputs: Matrix, targets: list[int]
         return loss.forward(model.forward(inputs), targets)
 
     return value
-
-
-def _central_difference(function: Callable[[], float], values: list, index: int, step: float) -> float:
-    """(f(v + h) - f(v - h)) / (2h) for the entry ``values[index]``, restored afterwards."""
-    original = values[index]
-    values[index] = original + step
-    above = function()
-    values[index] = original - step
-    below = function()
-    values[index] = original
-    return (above - below) / (2.0 * step)
 
 
 def explain(activation: str = "leaky_relu", loss: str = "softmax_cross_entropy", stream: TextIO | None = None) -> bool:
@@ -530,7 +519,8 @@ def _finite_differences(
     objective = _objective(model, loss_function, inputs, targets)
     for name, parameter, row, column in _named_entries(model):
         analytic = _holder(parameter.grad, row)[column]
-        numeric = _central_difference(objective, _holder(parameter, row), column, FINITE_DIFFERENCE_STEP)
+        position = (0 if row is None else row, column)
+        numeric = numeric_gradient(objective, parameter, [position], FINITE_DIFFERENCE_STEP)[0]
         out.line(f"d{name:<9} {analytic:>14.8f} {numeric:>18.8f} {abs(analytic - numeric):>12.1e}")
     out.line()
     out.line("purenet.gradcheck on the model: worst error per tensor, relative to the")

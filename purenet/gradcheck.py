@@ -49,8 +49,12 @@ def _positions(values: list, entries: int | None, rng: random.Random) -> list[Po
     return sorted(rng.sample(every, entries))
 
 
-def _numeric_gradient(function: Callable[[], float], values: list, positions: list[Position], epsilon: float) -> list:
-    """Central differences (f(v + h) - f(v - h)) / 2h of ``function()`` at each position of ``values``."""
+def numeric_gradient(function: Callable[[], float], values: list, positions: list[Position], epsilon: float) -> list:
+    """Central differences (f(v + h) - f(v - h)) / 2h of ``function()`` at each position of ``values``.
+
+    ``values`` is a matrix or a vector (a vector is row 0), changed in place
+    and restored; ``function`` must read it.
+    """
     rows = _rows(values)
     gradient = []
     for row, column in positions:
@@ -123,7 +127,7 @@ def gradcheck(
         component.forward(x, targets)
         analytic = component.backward()
         positions = _positions(x, entries, rng)
-        numeric = _numeric_gradient(lambda: component.forward(x, targets), x, positions, epsilon)
+        numeric = numeric_gradient(lambda: component.forward(x, targets), x, positions, epsilon)
         errors = {"input": relative_error(_entries(analytic, positions), numeric)}
     elif isinstance(component, (Layer, Sequential)):
         errors = _check_differentiable(component, x, targets, loss, epsilon, rng, entries)
@@ -179,7 +183,7 @@ def _check_differentiable(
     errors = {}
     for name, values, analytic in [("input", x, input_gradient)] + [(n, p, p.grad) for n, p in named]:
         positions = _positions(values, entries, rng)
-        numeric = _numeric_gradient(objective, values, positions, epsilon)
+        numeric = numeric_gradient(objective, values, positions, epsilon)
         errors[name] = relative_error(_entries(analytic, positions), numeric)
     for (_, parameter), (grad, passes) in zip(named, saved):
         parameter.grad, parameter.backward_passes = grad, passes

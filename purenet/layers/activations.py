@@ -35,14 +35,18 @@ class ElementwiseActivation(Layer):
         self._output = matrices.map_elements(self.function, x)
         return self._output
 
-    def backward(self, grad: Matrix, input_gradient: bool = True) -> Matrix | None:
-        """dL/dx[n][j] = dL/dy[n][j] * f'(x[n][j])."""
+    def _check_gradient(self, grad: Matrix) -> None:
+        """backward needs a forward pass first, and a gradient shaped like its output."""
         self._require_forward(self._input)
         if matrices.shape(grad) != matrices.shape(self._input):
             raise ValueError(
                 f"{type(self).__name__}.backward: gradient {matrices.describe(grad)} must match "
                 f"the output {matrices.describe(self._input)}"
             )
+
+    def backward(self, grad: Matrix, input_gradient: bool = True) -> Matrix | None:
+        """dL/dx[n][j] = dL/dy[n][j] * f'(x[n][j])."""
+        self._check_gradient(grad)
         if not input_gradient:
             return None
         derivative = self.derivative
@@ -95,12 +99,7 @@ class ReLU(ElementwiseActivation):
         return self._output
 
     def backward(self, grad: Matrix, input_gradient: bool = True) -> Matrix | None:
-        self._require_forward(self._input)
-        if matrices.shape(grad) != matrices.shape(self._input):
-            raise ValueError(
-                f"{type(self).__name__}.backward: gradient {matrices.describe(grad)} must match "
-                f"the output {matrices.describe(self._input)}"
-            )
+        self._check_gradient(grad)
         if not input_gradient:
             return None
         return matrices.rectify_backward(grad, self._input, self.slope)
