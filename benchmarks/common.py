@@ -26,6 +26,7 @@ Run the benchmarks from the repository root::
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import gc
 import importlib
@@ -406,6 +407,15 @@ def describe_machine_briefly(machine: dict) -> str:
         f"Python {machine['python_version']} on {machine['cpu_model']} ({machine['cpu_count']} cores), "
         f"{machine['date']}\nnumpy: {numpy_text}; micrograd: {machine['micrograd']}; BLAS settings: {settings}"
     )
+
+
+def parse_arguments(description: str, arguments: list[str] | None) -> argparse.Namespace:
+    """The options every timing benchmark takes: --quick, --output, --seed."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds: a rough run in seconds")
+    parser.add_argument("--output", help="where to write the JSON results (default: benchmarks/results/...)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of every random choice (default 0)")
+    return parser.parse_args(arguments)
 
 
 def write_results(benchmark: str, results: dict, output: str | None = None) -> Path:

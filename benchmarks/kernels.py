@@ -30,7 +30,6 @@ relative to the sum of |products| of each entry, must be at most 1e-12.
 
 from __future__ import annotations
 
-import argparse
 import math
 import operator
 import random
@@ -498,11 +497,7 @@ def table(results: list[dict]) -> str:
 
 
 def main(arguments: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds: a rough run in seconds")
-    parser.add_argument("--output", help="where to write the JSON results (default: benchmarks/results/...)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of every random choice (default 0)")
-    options = parser.parse_args(arguments)
+    options = common.parse_arguments(__doc__.split("\n\n")[0], arguments)
     rounds, seconds_per_batch = (5, 0.02) if options.quick else (11, 0.05)
 
     started = time.perf_counter()

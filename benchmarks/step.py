@@ -32,7 +32,6 @@ same initial weights: the same loss and the same updated weights, within
 
 from __future__ import annotations
 
-import argparse
 import math
 import random
 import sys
@@ -634,11 +633,7 @@ def print_ratios_and_targets(ratios: dict[str, float | str], targets: list[dict]
 
 
 def main(arguments: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds: a rough run in seconds")
-    parser.add_argument("--output", help="where to write the JSON results (default: benchmarks/results/...)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of every random choice (default 0)")
-    options = parser.parse_args(arguments)
+    options = common.parse_arguments(__doc__.split("\n\n")[0], arguments)
     rounds, seconds_per_batch = (3, 0.05) if options.quick else (9, 0.2)
 
     started = time.perf_counter()
