@@ -5,6 +5,7 @@ import random
 import warnings
 
 import pytest
+from finite_differences import central_difference
 
 import purenet as pn
 
@@ -15,22 +16,6 @@ def assert_matrix_close(actual, expected, rel=1e-9, abs_=1e-12):
     assert len(actual) == len(expected)
     for actual_row, expected_row in zip(actual, expected):
         assert actual_row == pytest.approx(expected_row, rel=rel, abs=abs_)
-
-
-def central_difference(function, matrix, h=1e-6):
-    gradient = []
-    for row in matrix:
-        gradient_row = []
-        for k in range(len(row)):
-            original = row[k]
-            row[k] = original + h
-            above = function()
-            row[k] = original - h
-            below = function()
-            row[k] = original
-            gradient_row.append((above - below) / (2.0 * h))
-        gradient.append(gradient_row)
-    return gradient
 
 
 # --- SoftmaxCrossEntropy -------------------------------------------------------------
