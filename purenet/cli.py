@@ -8,6 +8,7 @@ file) are printed as one line without a traceback, with exit status 2.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import platform
 import random
@@ -126,9 +127,12 @@ def run_demo(arguments: argparse.Namespace) -> int:
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
     return value
 
 
@@ -140,10 +144,33 @@ def _power_of_two(text: str) -> int:
 
 
 def _positive_float(text: str) -> float:
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"must be a positive, finite number, got {text!r}")
     return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 0 to 65535, got {text!r}")
+    return value
+
+
+def _output_file(text: str) -> str:
+    """A path that can be written: checked before training, so that a long run is not lost."""
+    folder = os.path.dirname(os.path.abspath(text)) if text else ""
+    if not text or os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"must be a file name, got {text!r}")
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        raise argparse.ArgumentTypeError(f"the folder {folder!r} does not exist or cannot be written")
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -163,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     spiral.add_argument("--batch-size", type=_positive_int, default=32, help="samples per update (default 32)")
     spiral.add_argument("--lr", type=_positive_float, default=0.01, help="Adam learning rate (default 0.01)")
     spiral.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    spiral.add_argument("--out", help="save the trained model to this JSON file")
+    spiral.add_argument("--out", type=_output_file, help="save the trained model to this JSON file")
     spiral.set_defaults(run=train_spiral)
 
     square = tasks.add_parser("squares", help="the square detector: drawings -> 1024 -> 32 LeakyReLU -> 2")
@@ -181,7 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     square.add_argument("--optimizer", choices=squares.OPTIMIZERS, default="adam",
                         help="adam (default) or sgd (with momentum 0.9)")
     square.add_argument("--seed", type=int, default=0, help="random seed for data and weights (default 0)")
-    square.add_argument("--out", default="square_detector.json", help="where to save (default square_detector.json)")
+    square.add_argument("--out", type=_output_file, default="square_detector.json",
+                        help="where to save (default square_detector.json)")
     square.add_argument("--quiet", action="store_true", help="no progress bar")
     square.set_defaults(run=train_squares)
 
@@ -201,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="draw in the browser and watch the network answer")
     demo.add_argument("--model", help="a saved model (default: the shipped square detector)")
     demo.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
-    demo.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    demo.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0 picks a free one)")
     demo.add_argument("--open", action="store_true", help="open the page in a browser")
     demo.set_defaults(run=run_demo)
 
@@ -231,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         # Python's final flush does not complain again (the recipe in the signal module's docs).
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (ValueError, OSError) as error:
+    except (ValueError, OSError, FloatingPointError) as error:
+        # FloatingPointError: TrainingDivergedError, whose message says what to try instead.
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

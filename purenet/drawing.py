@@ -126,14 +126,16 @@ def load_drawing_json(path: str | os.PathLike) -> list[Stroke]:
     naming the file.  See docs/squares.md.
     """
     name = os.fspath(path)
-    with open(path, encoding="utf-8") as file:
-        text = file.read()
     try:
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
         content = json.loads(text)
-    except json.JSONDecodeError as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        # ValueError covers json's own errors and integers too long to read;
+        # RecursionError, lists nested thousands deep.
         raise ValueError(
             f"load_drawing_json: file {name!r} is not valid JSON: {error}"
-        ) from error
+        ) from None
     if not isinstance(content, dict):
         raise ValueError(
             f"load_drawing_json: file {name!r} must hold a JSON object "

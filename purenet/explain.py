@@ -428,8 +428,13 @@ def _backward(
     out.line()
     _, derivative = ACTIVATION_FORMULAS[activation]
     out.line("Activation: dz1[n][j] = dh[n][j] * f'(z1[n][j]), element by element,")
+    name = type(activation_layer).__name__
+    if isinstance(activation_layer, ReLU):  # LeakyReLU too: both run the rectify kernel
+        where = f"{name}.backward -> matrices.rectify_backward"
+    else:
+        where = f"{name}.derivative and ElementwiseActivation.backward"
     out.line(f"with f'(z) = {derivative} (purenet/layers/activations.py,")
-    out.line(f"{type(activation_layer).__name__}.derivative and ElementwiseActivation.backward)")
+    out.line(f"{where})")
     hidden_gradient = activation_layer.backward(activated_gradient)
     for n, row in enumerate(hidden):
         for j, z in enumerate(row):

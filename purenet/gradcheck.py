@@ -29,21 +29,16 @@ from typing import Callable, TextIO
 from . import matrices
 from .layers.base import Layer
 from .losses import Loss, SoftmaxCrossEntropy
-from .matrices import Matrix
+from .matrices import Matrix, rows_of
 from .model import Sequential
 
 
 Position = tuple[int, int]  # (row, column); a vector is one row
 
 
-def _rows(values: list) -> list:
-    """A matrix as its rows, a vector as a single row (the same list objects, changed in place)."""
-    return values if values and isinstance(values[0], list) else [values]
-
-
 def _positions(values: list, entries: int | None, rng: random.Random) -> list[Position]:
     """Every (row, column) of a tensor, or ``entries`` of them drawn at random."""
-    every = [(row, column) for row, values_row in enumerate(_rows(values)) for column in range(len(values_row))]
+    every = [(row, column) for row, values_row in enumerate(rows_of(values)) for column in range(len(values_row))]
     if entries is None or entries >= len(every):
         return every
     return sorted(rng.sample(every, entries))
@@ -55,7 +50,7 @@ def numeric_gradient(function: Callable[[], float], values: list, positions: lis
     ``values`` is a matrix or a vector (a vector is row 0), changed in place
     and restored; ``function`` must read it.
     """
-    rows = _rows(values)
+    rows = rows_of(values)
     gradient = []
     for row, column in positions:
         original = rows[row][column]
@@ -69,7 +64,7 @@ def numeric_gradient(function: Callable[[], float], values: list, positions: lis
 
 
 def _entries(values: list, positions: list[Position]) -> list[float]:
-    rows = _rows(values)
+    rows = rows_of(values)
     return [rows[row][column] for row, column in positions]
 
 
@@ -120,6 +115,8 @@ def gradcheck(
     x = matrices.as_matrix(inputs, "inputs")
     if entries is not None and (isinstance(entries, bool) or not isinstance(entries, int) or entries < 1):
         raise ValueError(f"gradcheck: entries must be a positive integer or None, got {entries!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"gradcheck: seed must be an int, got {seed!r}")
     rng = random.Random(seed)
     if isinstance(component, Loss):
         if targets is None:

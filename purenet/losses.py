@@ -43,7 +43,7 @@ def target_rows(target: object, batch: int, classes: int, loss_name: str) -> Mat
                 )
             row = []
             for value in item:
-                if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
                     raise ValueError(f"{loss_name}: target[{index}] must hold finite numbers, got {value!r}")
                 row.append(float(value))
             rows.append(row)
@@ -62,6 +62,14 @@ def target_rows(target: object, batch: int, classes: int, loss_name: str) -> Mat
                 f"got {type(item).__name__} {item!r}"
             )
     return rows
+
+
+def _finite(value: int | float) -> bool:
+    """math.isfinite, but an int beyond float range (10**400) counts as infinite instead of raising."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
 
 
 def _check_distribution_rows(rows: Matrix, loss_name: str) -> None:
@@ -220,6 +228,14 @@ class MeanSquaredError(Loss):
 
     def forward(self, output: Matrix, target: object) -> float:
         batch, width = _output_shape(output, "MeanSquaredError")
+        if width == 1 and isinstance(target, (list, tuple)) and any(
+            isinstance(item, int) and not isinstance(item, bool) for item in target
+        ):
+            # A class index becomes a one-hot row, and with one output every one-hot row is [1.0].
+            raise ValueError(
+                "MeanSquaredError: the targets are class indices, but the output has a single value, so every "
+                "index would become the target [1.0]; give targets as rows of numbers, e.g. [[0.0], [1.0]]"
+            )
         targets = target_rows(target, batch, width, "MeanSquaredError")
         self._difference = matrices.subtract(output, targets)
         return sum(matrices.dot(row, row) for row in self._difference) / (batch * width)

@@ -66,6 +66,11 @@ def shape(matrix: Matrix) -> tuple[int, int]:
         raise TypeError(f"shape: expected a matrix (a list of rows), got {type(matrix).__name__}")
     if not matrix:
         return (0, 0)
+    if not isinstance(matrix[0], list):
+        raise TypeError(
+            f"shape: expected a matrix (a list of rows, each a list of numbers), but row 0 is a "
+            f"{type(matrix[0]).__name__}; wrap a single sample as [sample]"
+        )
     columns = len(matrix[0])
     for index, row in enumerate(matrix):
         if not isinstance(row, list):
@@ -311,6 +316,11 @@ def add_row(matrix: Matrix, row: Vector) -> Matrix:
     return [list(map(operator.add, matrix_row, row)) for matrix_row in matrix]
 
 
+def rows_of(values: list) -> list:
+    """A matrix as its list of rows, a vector as one row: lets one loop serve weights and biases."""
+    return values if values and isinstance(values[0], list) else [values]
+
+
 def rectify(matrix: Matrix, slope: float = 0.0) -> Matrix:
     """y = x if x > 0 else slope * x, element-wise: ReLU (slope 0) and LeakyReLU.
 
@@ -318,9 +328,11 @@ def rectify(matrix: Matrix, slope: float = 0.0) -> Matrix:
     element: a call per value would double the cost of the map.
     """
     shape(matrix)
+    # "<= 0" rather than "> 0": NaN fails both tests, and this way it passes through (as in
+    # PyTorch) instead of becoming 0 and hiding a diverged network.
     if slope == 0.0:
-        return [[value if value > 0.0 else 0.0 for value in row] for row in matrix]
-    return [[value if value > 0.0 else slope * value for value in row] for row in matrix]
+        return [[0.0 if value <= 0.0 else value for value in row] for row in matrix]
+    return [[slope * value if value <= 0.0 else value for value in row] for row in matrix]
 
 
 def rectify_backward(grad: Matrix, inputs: Matrix, slope: float = 0.0) -> Matrix:

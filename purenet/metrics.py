@@ -21,16 +21,31 @@ def _class_indices(values: object, name: str) -> list[int]:
     raise TypeError(f"{name} must be a list of class indices (ints) or a list of rows, got {found}")
 
 
+def _check_scores(outputs: object, function: str) -> None:
+    """Rows of scores need at least two columns: the argmax of a single column is always class 0."""
+    if isinstance(outputs, (list, tuple)) and outputs and isinstance(outputs[0], (list, tuple)) and len(outputs[0]) < 2:
+        raise ValueError(
+            f"{function}: outputs have {len(outputs[0])} column per sample, so the predicted class would "
+            "always be 0; accuracy needs one score per class"
+        )
+
+
 def accuracy(outputs: object, targets: object) -> float:
     """Hard accuracy: the fraction of samples whose predicted class equals the target class.
 
     ``outputs`` may be class indices or rows of scores (the argmax is taken);
     ``targets`` may be class indices or one-hot rows.
     """
+    _check_scores(outputs, "accuracy")
     predicted = _class_indices(outputs, "outputs")
     actual = _class_indices(targets, "targets")
     if len(predicted) != len(actual):
         raise ValueError(f"accuracy: {len(predicted)} outputs but {len(actual)} targets")
+    if isinstance(outputs[0], (list, tuple)):
+        classes = len(outputs[0])
+        for index, label in enumerate(actual):
+            if not 0 <= label < classes:
+                raise ValueError(f"accuracy: targets[{index}] is class {label}, but outputs have {classes} classes")
     return sum(p == t for p, t in zip(predicted, actual)) / len(actual)
 
 
@@ -59,6 +74,9 @@ def confusion_matrix(predicted: object, actual: object, classes: int | None = No
     was right). ``predicted`` may be class indices or rows of scores.
     ``classes`` defaults to one more than the largest class seen.
     """
+    _check_scores(predicted, "confusion_matrix")
+    if classes is not None and (isinstance(classes, bool) or not isinstance(classes, int) or classes < 1):
+        raise ValueError(f"confusion_matrix: classes must be a positive integer or None, got {classes!r}")
     predicted_classes = _class_indices(predicted, "predicted")
     actual_classes = _class_indices(actual, "actual")
     if len(predicted_classes) != len(actual_classes):

@@ -39,12 +39,24 @@ def _labels(y: object, count: int, name: str) -> list:
 
 
 def _is_classification(y: list) -> bool:
-    """True when the labels are class indices or one-hot rows, so accuracy means something."""
+    """True when the labels are class indices or one-hot rows, so accuracy means something.
+
+    Malformed labels are not classes either; the loss reports what is wrong with them.
+    """
     if all(isinstance(label, int) and not isinstance(label, bool) for label in y):
         return True
     return all(
-        isinstance(row, (list, tuple)) and sorted(row)[-1] == 1 and sum(row) == 1 and min(row) == 0 for row in y
+        isinstance(row, (list, tuple))
+        and len(row) > 1
+        and all(value in (0, 1) and not isinstance(value, bool) for value in row)
+        and sum(row) == 1
+        for row in y
     )
+
+
+def _check_seed(seed: object) -> None:
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"fit: seed must be an int (runs are reproducible), got {type(seed).__name__} {seed!r}")
 
 
 class Sequential:
@@ -68,6 +80,13 @@ class Sequential:
                     f"Sequential: layer {index} must be a layer such as Dense(2, 3) or ReLU(), "
                     f"got {layer!r}{hint if isinstance(layer, type) else ''}"
                 )
+        for index, layer in enumerate(layers):
+            if any(layer is other for other in layers[:index]):
+                raise ValueError(
+                    f"Sequential: layer {index} {layer!r} is the same object as an earlier layer; a layer "
+                    "remembers its last input for backward, so each place needs its own instance "
+                    "(write ReLU() twice, not one ReLU object used twice)"
+                )
         width = None
         for index, layer in enumerate(layers):
             if isinstance(layer, Dense):
@@ -88,8 +107,9 @@ class Sequential:
             x = layer.forward(x)
         return x
 
-    def __call__(self, x: Matrix) -> Matrix:
-        return self.forward(x)
+    def __call__(self, x: object) -> Matrix:
+        """``model(X)``: forward on validated user data (``forward`` itself trusts its input: it is the hot path)."""
+        return self.forward(matrices.as_matrix(x, "X"))
 
     def backward(self, grad: Matrix, input_gradient: bool = True) -> Matrix | None:
         """Run every layer's backward in reverse order, from dL/d(output).
@@ -215,6 +235,14 @@ class Sequential:
                 raise ValueError(f"fit: {argument} must be a positive integer, got {value!r}")
         if verbose not in (0, 1):
             raise ValueError(f"fit: verbose must be 0 or 1, got {verbose!r}")
+        _check_seed(seed)
+        for argument, value, kind, example in (
+            ("loss", loss, Loss, "SoftmaxCrossEntropy()"),
+            ("optimizer", optimizer, Optimizer, "Adam(model.parameters())"),
+        ):
+            if value is not None and not isinstance(value, kind):
+                hint = " (the class itself was passed: add the parentheses)" if isinstance(value, type) else ""
+                raise TypeError(f"fit: {argument} must be an instance such as {example}, got {value!r}{hint}")
         loss = loss if loss is not None else SoftmaxCrossEntropy()
         if isinstance(loss, SoftmaxCrossEntropy) and isinstance(self.layers[-1], Softmax):
             raise ValueError(
@@ -223,6 +251,12 @@ class Sequential:
                 "CrossEntropy()"
             )
         optimizer = optimizer if optimizer is not None else Adam(self.parameters())
+        own = {id(parameter) for parameter in self.parameters()}
+        if not all(id(parameter) in own for parameter in optimizer.params):
+            raise ValueError(
+                "fit: the optimizer holds parameters that are not this model's; build it from "
+                "this model: optimizer=Adam(model.parameters())"
+            )
         rng = random.Random(seed)
         X, y, X_val, y_val = self._split_validation(X, y, validation, rng)
         classification = _is_classification(y)
@@ -268,13 +302,13 @@ class Sequential:
         cause: BaseException | None = None
         try:
             outputs = self.forward(batch_x)
-            # Checked before the loss: a loss may refuse NaN with a message about its input instead.
-            if all(math.isfinite(value) for row in outputs for value in row):
-                value = loss.forward(outputs, batch_y)
-            else:
-                value = math.nan
         except OverflowError as error:
-            value, outputs, cause = math.inf, [], error
+            outputs, cause = [], error
+        # Checked before the loss: a loss may refuse NaN with a message about its input instead.
+        if cause is None and all(math.isfinite(value) for row in outputs for value in row):
+            value = loss.forward(outputs, batch_y)
+        else:
+            value = math.nan
         if not math.isfinite(value):
             raise TrainingDivergedError(
                 f"training diverged: the loss became {value} at epoch {epoch}, batch {batch}. "

@@ -19,11 +19,7 @@ import math
 import warnings
 
 from .layers.base import Parameter
-
-
-def _rows(values: list) -> list[list[float]]:
-    """A parameter (or buffer) as a list of rows: a matrix is its rows, a vector is one row."""
-    return values if values and isinstance(values[0], list) else [values]
+from .matrices import rows_of
 
 
 def _store(parameter: Parameter, new_rows: list[list[float]]) -> None:
@@ -47,6 +43,10 @@ class Optimizer:
     """Base class: holds the parameters, one state entry per parameter, and ``zero_grad``."""
 
     def __init__(self, params: object, lr: float) -> None:
+        if not isinstance(params, (list, tuple)) and not hasattr(params, "__next__"):
+            raise TypeError(
+                f"{type(self).__name__}: params must be the list model.parameters(), got {type(params).__name__}"
+            )
         params = list(params)
         if not params:
             raise ValueError(f"{type(self).__name__}: params is empty; pass model.parameters()")
@@ -81,7 +81,7 @@ class Optimizer:
                 )
             new_rows = [
                 self.update_row(values, gradients, state, row)
-                for row, (values, gradients) in enumerate(zip(_rows(parameter), _rows(parameter.grad)))
+                for row, (values, gradients) in enumerate(zip(rows_of(parameter), rows_of(parameter.grad)))
             ]
             self.finish_step(state)
             _store(parameter, new_rows)
@@ -117,7 +117,7 @@ class Optimizer:
             )
         for index, (entry, parameter) in enumerate(zip(state, self.params)):
             for name, buffer in entry.items():
-                if name != "step" and [len(row) for row in buffer] != [len(row) for row in _rows(parameter)]:
+                if name != "step" and [len(row) for row in buffer] != [len(row) for row in rows_of(parameter)]:
                     raise ValueError(f"load_state_dict: buffer {name!r} of parameter {index} has the wrong shape")
         # A fresh optimiser built from the saved hyperparameters validates them.
         validated = type(self)(self.params, **state_dict["hyperparameters"])
@@ -183,6 +183,9 @@ class Adam(Optimizer):
             raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
         self.betas = (_check_number("betas[0]", betas[0], 0.0, 1.0), _check_number("betas[1]", betas[1], 0.0, 1.0))
         self.eps = _check_number("eps", eps, 0.0)
+        if self.eps == 0.0:
+            # PyTorch allows 0, but then a parameter with a zero gradient divides 0 by 0.
+            raise ValueError("eps must be > 0 (it keeps m / (sqrt(v) + eps) finite where v = 0), got 0")
         self.weight_decay = _check_number("weight_decay", weight_decay, 0.0)
 
     def update_row(self, values: list[float], gradients: list[float], state: dict, row: int) -> list[float]:

@@ -31,6 +31,7 @@ import tempfile
 
 from .layers import Dense, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh
 from .layers.base import Layer
+from .matrices import rows_of
 from .model import Sequential
 
 FORMAT_NAME = "purenet-model"
@@ -85,8 +86,7 @@ def save(model: Sequential, path: str | os.PathLike, metadata: dict | None = Non
         raise TypeError(f"save: model must be a Sequential, got {type(model).__name__}")
     for index, layer in enumerate(model.layers):
         for parameter in layer.parameters():
-            rows = parameter if parameter and isinstance(parameter[0], list) else [parameter]
-            if not all(math.isfinite(value) for row in rows for value in row):
+            if not all(math.isfinite(value) for row in rows_of(parameter) for value in row):
                 raise ValueError(
                     f"save: layer {index} ({type(layer).__name__}) has a NaN or infinite {parameter.name}; "
                     "refusing to save a broken model"
@@ -139,8 +139,9 @@ def load(path: str | os.PathLike) -> Sequential:
             f"{path}: not valid JSON at line {error.lineno}, column {error.colno} ({error.msg}); "
             "the file may be truncated or corrupt"
         ) from None
-    except ModelFileError as error:
-        raise ModelFileError(f"{path}: {error}") from None
+    except (ModelFileError, ValueError, RecursionError) as error:
+        # ValueError: an integer too long to read; RecursionError: lists nested thousands deep.
+        raise ModelFileError(f"{path}: not a model file ({type(error).__name__}: {error})") from None
     try:
         return from_dict(data)
     except ModelFileError as error:
@@ -185,13 +186,20 @@ def _layer_from_dict(index: int, entry: object) -> Layer:
     if not isinstance(config, dict) or set(config) != expected:
         found = sorted(config) if isinstance(config, dict) else type(config).__name__
         raise ModelFileError(f"{where} ({kind}) config must have keys {sorted(expected)}, got {found}")
+    weight = bias = None
+    if kind == "Dense":
+        # The weights are checked against the config before the layer is built: building draws
+        # random initial weights, and a corrupt config could ask for billions of them.
+        out_features, in_features = config["out_features"], config["in_features"]
+        if not all(isinstance(size, int) and not isinstance(size, bool) for size in (out_features, in_features)):
+            raise ModelFileError(f"{where} (Dense) needs integer in_features and out_features, got {config}")
+        weight = _numbers(entry.get("weight"), (out_features, in_features), f"{where} weight")
+        bias = _numbers(entry.get("bias"), (out_features,), f"{where} bias")
     try:
         layer = LAYER_TYPES[kind](**config)
     except (TypeError, ValueError) as error:
         raise ModelFileError(f"{where} ({kind}) has an invalid config: {error}") from None
     if isinstance(layer, Dense):
-        weight = _numbers(entry.get("weight"), (layer.out_features, layer.in_features), f"{where} weight")
-        bias = _numbers(entry.get("bias"), (layer.out_features,), f"{where} bias")
         layer.weight[:] = weight
         layer.bias[:] = bias
     return layer

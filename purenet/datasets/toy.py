@@ -29,6 +29,8 @@ def spiral(
     for name, value in (("points_per_class", points_per_class), ("classes", classes)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"spiral: {name} must be a positive integer, got {value!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"spiral: seed must be an int (the points are reproducible), got {seed!r}")
     if isinstance(noise, bool) or not isinstance(noise, (int, float)) or noise < 0:
         raise ValueError(f"spiral: noise must be a non-negative number, got {noise!r}")
     rng = random.Random(seed)

@@ -88,7 +88,7 @@ class ReLU(ElementwiseActivation):
     slope = 0.0
 
     def function(self, x: float) -> float:
-        return x if x > 0.0 else 0.0
+        return 0.0 if x <= 0.0 else x  # NaN passes through, as in matrices.rectify
 
     def derivative(self, x: float, y: float) -> float:
         return 1.0 if x > 0.0 else 0.0
@@ -123,7 +123,7 @@ class LeakyReLU(ReLU):
         self.slope = self.alpha
 
     def function(self, x: float) -> float:
-        return x if x > 0.0 else self.alpha * x
+        return self.alpha * x if x <= 0.0 else x
 
     def derivative(self, x: float, y: float) -> float:
         return 1.0 if x > 0.0 else self.alpha
