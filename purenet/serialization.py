@@ -190,9 +190,13 @@ def _layer_from_dict(index: int, entry: object) -> Layer:
     if kind == "Dense":
         # The weights are checked against the config before the layer is built: building draws
         # random initial weights, and a corrupt config could ask for billions of them.
+        for name in ("in_features", "out_features"):
+            size = config[name]
+            if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+                raise ModelFileError(
+                    f"{where} (Dense) has an invalid config: Dense: {name} must be a positive integer, got {size!r}"
+                )
         out_features, in_features = config["out_features"], config["in_features"]
-        if not all(isinstance(size, int) and not isinstance(size, bool) for size in (out_features, in_features)):
-            raise ModelFileError(f"{where} (Dense) needs integer in_features and out_features, got {config}")
         weight = _numbers(entry.get("weight"), (out_features, in_features), f"{where} weight")
         bias = _numbers(entry.get("bias"), (out_features,), f"{where} bias")
     try:
