@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 import random
 import sys
+import warnings
 from typing import TextIO
 
 from . import matrices
-from .layers import Dense, Layer, Softmax
+from .layers import Dense, Layer, ReLU, Softmax
 from .layers.activations import softmax_row
 from .layers.base import Parameter
 from .losses import CrossEntropy, Loss, SoftmaxCrossEntropy
@@ -57,6 +58,24 @@ def _is_classification(y: list) -> bool:
 def _check_seed(seed: object) -> None:
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"fit: seed must be an int (runs are reproducible), got {type(seed).__name__} {seed!r}")
+
+
+def _report_dead_units(fired: dict[int, list[bool]], epoch: int) -> bool:
+    """Warn when a quarter or more of a ReLU layer's units gave 0 for every sample of an epoch.
+
+    A few silent units are common and harmless; a quarter is capacity lost. True if it warned.
+    """
+    for index, units in fired.items():
+        dead = units.count(False)
+        if dead and 4 * dead >= len(units):
+            warnings.warn(
+                f"fit: {dead} of {len(units)} units of layer {index} (ReLU) gave 0 for every sample of epoch "
+                f"{epoch}: they get no gradient and may never recover (dying ReLU). LeakyReLU, a smaller "
+                "learning rate or He initialisation help (docs/activations.md).",
+                stacklevel=3,
+            )
+            return True
+    return False
 
 
 class Sequential:
@@ -263,16 +282,25 @@ class Sequential:
         history: dict[str, list] = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
         batches = math.ceil(len(X) / batch_size)
         order = list(range(len(X)))
+        # Plain ReLU layers (not LeakyReLU), watched for units that never fire: "dying ReLU".
+        rectifiers = [(index, layer) for index, layer in enumerate(self.layers) if type(layer) is ReLU]
+        dead_units_reported = False
         for epoch in range(1, epochs + 1):
             if shuffle:
                 rng.shuffle(order)
             progress = ProgressBar(f"epoch {epoch}/{epochs}", batches, stream or sys.stderr) if verbose else None
             loss_sum, correct = 0.0, 0
+            fired: dict[int, list[bool]] = {}
             for batch in range(1, batches + 1):
                 indices = order[(batch - 1) * batch_size : batch * batch_size]
                 batch_x = [X[i] for i in indices]
                 batch_y = [y[i] for i in indices]
                 value, outputs = self._train_step(batch_x, batch_y, loss, optimizer, epoch, batch)
+                for index, layer in rectifiers:
+                    units = fired.setdefault(index, [False] * len(layer.output[0]))
+                    for row in layer.output:
+                        units = [was or value > 0.0 for was, value in zip(units, row)]
+                    fired[index] = units
                 loss_sum += value * len(indices)
                 if classification:
                     correct += round(accuracy(outputs, batch_y) * len(indices))
@@ -292,6 +320,8 @@ class Sequential:
                     text += f" val_accuracy {result['accuracy']:.4f}"
             if progress:
                 progress.finish(text)
+            if not dead_units_reported:
+                dead_units_reported = _report_dead_units(fired, epoch)
         return history
 
     def _train_step(

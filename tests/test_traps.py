@@ -141,3 +141,19 @@ def test_command_line_mistakes_are_one_line(arguments, message):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert message in result.stderr
+
+
+def test_dying_relu_is_reported_once():
+    # Biases of -100 switch every ReLU unit off: the loss stays flat and, without a word, nothing learns.
+    model = pn.Sequential(pn.Dense(2, 4, rng=0), pn.ReLU(), pn.Dense(4, 2, rng=1))
+    model.layers[0].bias[:] = [-100.0] * 4
+    with pytest.warns(UserWarning, match=r"4 of 4 units of layer 1 \(ReLU\) gave 0 for every sample of epoch 1") as caught:
+        model.fit([[0.0, 1.0], [1.0, 0.0]], [0, 1], epochs=3, verbose=0)
+    assert len([w for w in caught if "dying ReLU" in str(w.message)]) == 1
+
+
+def test_a_healthy_relu_network_is_not_warned_about(recwarn):
+    X, y = pn.datasets.spiral(points_per_class=30, seed=0)
+    model = pn.Sequential(pn.Dense(2, 16, rng=0), pn.ReLU(), pn.Dense(16, 3, rng=1))
+    model.fit(X, y, optimizer=pn.Adam(model.parameters(), lr=0.01), epochs=5, verbose=0)
+    assert not [w for w in recwarn if "dying ReLU" in str(w.message)]

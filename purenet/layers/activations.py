@@ -35,6 +35,11 @@ class ElementwiseActivation(Layer):
         self._output = matrices.map_elements(self.function, x)
         return self._output
 
+    @property
+    def output(self) -> Matrix | None:
+        """The output of the last forward pass (None before the first)."""
+        return self._output
+
     def _check_gradient(self, grad: Matrix) -> None:
         """backward needs a forward pass first, and a gradient shaped like its output."""
         self._require_forward(self._input)
