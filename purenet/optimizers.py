@@ -116,12 +116,24 @@ class Optimizer:
                 f"entries but the optimiser has {len(self.params)} parameters"
             )
         for index, (entry, parameter) in enumerate(zip(state, self.params)):
+            if not isinstance(entry, dict):
+                raise ValueError(f"load_state_dict: state entry {index} must be a dict, got {type(entry).__name__}")
             for name, buffer in entry.items():
-                if name != "step" and [len(row) for row in buffer] != [len(row) for row in rows_of(parameter)]:
+                if name == "step":
+                    continue
+                if not isinstance(buffer, list) or [len(row) for row in buffer] != [
+                    len(row) for row in rows_of(parameter)
+                ]:
                     raise ValueError(f"load_state_dict: buffer {name!r} of parameter {index} has the wrong shape")
+        hyperparameters = state_dict.get("hyperparameters")
+        if not isinstance(hyperparameters, dict):
+            raise ValueError(f"load_state_dict: 'hyperparameters' must be a dict, got {hyperparameters!r}")
         # A fresh optimiser built from the saved hyperparameters validates them.
-        validated = type(self)(self.params, **state_dict["hyperparameters"])
-        for name in state_dict["hyperparameters"]:
+        try:
+            validated = type(self)(self.params, **hyperparameters)
+        except TypeError as error:
+            raise ValueError(f"load_state_dict: hyperparameters {sorted(hyperparameters)} do not fit: {error}") from None
+        for name in hyperparameters:
             setattr(self, name, getattr(validated, name))
         self.state = copy.deepcopy(state)
 

@@ -281,3 +281,20 @@ def test_params_may_be_any_iterable():
     model = pn.Sequential(pn.Dense(2, 2))
     optimizer = pn.SGD(iter(model.parameters()), lr=0.1)
     assert optimizer.params == model.parameters()
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda saved: saved["state"].__setitem__(0, None), "state entry 0 must be a dict, got NoneType"),
+        (lambda saved: saved.pop("hyperparameters"), "'hyperparameters' must be a dict, got None"),
+        (lambda saved: saved["hyperparameters"].update(nesterov=True), "hyperparameters .* do not fit"),
+    ],
+)
+def test_load_state_dict_names_what_is_wrong(change, message):
+    model = pn.Sequential(pn.Dense(2, 2, rng=0))
+    optimizer = pn.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    saved = optimizer.state_dict()
+    change(saved)
+    with pytest.raises(ValueError, match=message):
+        pn.SGD(model.parameters(), lr=0.1).load_state_dict(saved)
