@@ -115,6 +115,16 @@ class Sequential:
                         f"but the layer before it gives {width}"
                     )
                 width = layer.out_features
+        dense_layers = [(index, layer) for index, layer in enumerate(layers) if isinstance(layer, Dense)]
+        for position, (index, layer) in enumerate(dense_layers):
+            for other_index, other in dense_layers[:position]:
+                if layer.weight == other.weight:
+                    warnings.warn(
+                        f"Sequential: layers {other_index} and {index} start with identical weights (two Dense "
+                        "layers of the same shape built with the same seed); pass one shared random.Random to "
+                        "all layers, e.g. rng = random.Random(0); Dense(4, 4, rng=rng)",
+                        stacklevel=2,
+                    )
         self.layers: list[Layer] = list(layers)
         self.metadata: dict = {}
 

@@ -114,7 +114,7 @@ def test_saved_file_is_readable_like_a_normal_file_and_keeps_an_existing_mode(tm
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
 def test_save_refuses_nan_and_infinite_weights(tmp_path, bad):
-    model = pn.Sequential(pn.Dense(2, 2), pn.ReLU(), pn.Dense(2, 2))
+    model = pn.Sequential(pn.Dense(2, 2, rng=1), pn.ReLU(), pn.Dense(2, 2, rng=2))
     model.layers[2].bias[1] = bad
     path = tmp_path / "model.json"
     with pytest.raises(ValueError, match=r"save: layer 2 \(Dense\) has a NaN or infinite bias; refusing to save"):

@@ -157,3 +157,16 @@ def test_a_healthy_relu_network_is_not_warned_about(recwarn):
     model = pn.Sequential(pn.Dense(2, 16, rng=0), pn.ReLU(), pn.Dense(16, 3, rng=1))
     model.fit(X, y, optimizer=pn.Adam(model.parameters(), lr=0.01), epochs=5, verbose=0)
     assert not [w for w in recwarn if "dying ReLU" in str(w.message)]
+
+
+def test_same_shape_layers_with_the_same_seed_are_reported():
+    with pytest.warns(UserWarning, match="layers 0 and 2 start with identical weights"):
+        pn.Sequential(pn.Dense(4, 4), pn.ReLU(), pn.Dense(4, 4))
+
+
+def test_layers_sharing_one_random_generator_are_not_reported(recwarn):
+    import random
+
+    rng = random.Random(0)
+    pn.Sequential(pn.Dense(4, 4, rng=rng), pn.ReLU(), pn.Dense(4, 4, rng=rng))
+    assert not [w for w in recwarn if "identical weights" in str(w.message)]
