@@ -267,15 +267,22 @@ def _read_strokes(drawing: object, where: str) -> list[Stroke]:
                 raise ValueError(
                     f"{place} must be a pair (x, y), got {len(point)} values"
                 )
+            coordinates = []
             for axis, value in zip("xy", point):
                 if isinstance(value, bool) or not isinstance(value, (int, float)):
                     raise TypeError(
                         f"{place}: {axis} must be a number, got "
                         f"{type(value).__name__} ({value!r})"
                     )
-                if not math.isfinite(value):
+                try:
+                    coordinate = float(value)
+                except OverflowError:
+                    # An int such as 10**400 is a number, but no float can hold it.
+                    raise ValueError(f"{place}: {axis} is an integer too large for a float") from None
+                if not math.isfinite(coordinate):
                     raise ValueError(f"{place}: {axis} must be finite, got {value}")
-            points.append((float(point[0]), float(point[1])))
+                coordinates.append(coordinate)
+            points.append((coordinates[0], coordinates[1]))
         strokes.append(points)
     if not any(strokes):
         raise ValueError(f"{where} has no points: there is nothing to draw")

@@ -676,3 +676,8 @@ def test_rasterize_unnormalised_keeps_size_and_position_on_the_canvas():
 def test_rasterize_unnormalised_refuses_a_bad_canvas():
     with pytest.raises(ValueError, match="canvas_size must be a positive number, got 0"):
         drawing.rasterize_unnormalised([[(0, 0), (1, 1)]], 0)
+
+
+def test_an_integer_too_large_for_a_float_is_refused_clearly():
+    with pytest.raises(ValueError, match=r"stroke 0, point 0: x is an integer too large for a float"):
+        drawing.prepare([[(10**400, 0), (1, 1)]])
