@@ -43,7 +43,7 @@ def target_rows(target: object, batch: int, classes: int, loss_name: str) -> Mat
                 )
             row = []
             for value in item:
-                if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not matrices.is_finite(value):
                     raise ValueError(f"{loss_name}: target[{index}] must hold finite numbers, got {value!r}")
                 row.append(float(value))
             rows.append(row)
@@ -62,14 +62,6 @@ def target_rows(target: object, batch: int, classes: int, loss_name: str) -> Mat
                 f"got {type(item).__name__} {item!r}"
             )
     return rows
-
-
-def _finite(value: int | float) -> bool:
-    """math.isfinite, but an int beyond float range (10**400) counts as infinite instead of raising."""
-    try:
-        return math.isfinite(float(value))
-    except OverflowError:
-        return False
 
 
 def _check_distribution_rows(rows: Matrix, loss_name: str) -> None:

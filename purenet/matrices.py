@@ -25,13 +25,10 @@ from __future__ import annotations
 
 import math
 import operator
-import sys
 from typing import Callable, Sequence
 
 Matrix = list[list[float]]
 Vector = list[float]
-
-MAXIMUM_FLOAT_INTEGER = int(sys.float_info.max)
 
 if hasattr(math, "sumprod"):  # Python 3.12+
     dot = math.sumprod
@@ -98,6 +95,14 @@ def zeros(rows: int, columns: int) -> Matrix:
     return [[0.0] * columns for _ in range(rows)]
 
 
+def is_finite(value: int | float) -> bool:
+    """math.isfinite, except that an int beyond float range (10**400) counts as infinite instead of raising."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
 def as_matrix(data: object, name: str) -> Matrix:
     """Validate user data as a batch and return it as a fresh matrix of floats.
 
@@ -131,8 +136,7 @@ def as_matrix(data: object, name: str) -> Matrix:
                 raise TypeError(
                     f"{name}[{row_index}][{column_index}] must be a number, got {type(value).__name__} {value!r}"
                 )
-            # An int beyond float range (10**400) would become infinity: refused like it.
-            if isinstance(value, int) and abs(value) > MAXIMUM_FLOAT_INTEGER or not math.isfinite(value):
+            if not is_finite(value):
                 raise ValueError(f"{name}[{row_index}][{column_index}] must be finite, got {value!r}")
         result.append([float(value) for value in row])
     return result
