@@ -52,7 +52,7 @@ if str(REPOSITORY_ROOT) not in sys.path:
     sys.path.insert(0, str(REPOSITORY_ROOT))
 
 import purenet  # noqa: E402  (needs the path above)
-from purenet import drawing  # noqa: E402
+from purenet.squares import drawing  # noqa: E402
 
 Matrix = list[list[float]]
 
@@ -130,7 +130,7 @@ def drawing_batch(count: int = BATCH_SIZE, seed: int = 0) -> tuple[Matrix, list[
     the background value -0.5.
     """
     try:
-        from purenet.datasets.shapes import dataset
+        from purenet.squares.shapes import dataset
     except ImportError:
         dataset = None
     if dataset is not None:

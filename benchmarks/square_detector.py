@@ -19,7 +19,7 @@ import sys
 import common  # puts this checkout of purenet on the path first
 
 from purenet import squares  # noqa: E402
-from purenet.datasets import shapes  # noqa: E402
+from purenet.squares import shapes  # noqa: E402
 
 TARGETS = {32: 0.98, 64: 0.96}
 

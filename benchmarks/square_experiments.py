@@ -51,8 +51,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # for `common`, whatev
 
 import common  # noqa: E402  (puts this checkout of purenet on the path first)
 
-from purenet import drawing, hilbert, squares  # noqa: E402
-from purenet.datasets import shapes  # noqa: E402
+from purenet import squares  # noqa: E402
+from purenet.squares import drawing, hilbert  # noqa: E402
+from purenet.squares import shapes  # noqa: E402
 from purenet.optimizers import Adam  # noqa: E402
 from purenet.serialization import load  # noqa: E402
 
@@ -331,12 +332,12 @@ def run(samples: int, epochs: int, held_out: int, seed: int, quick: bool) -> dic
     evaluated = {"trained here (variant a)": models["a"]}
     if os.path.exists(squares.SHIPPED_MODEL):
         try:
-            evaluated["shipped (purenet/models/square_detector.json)"] = load(squares.SHIPPED_MODEL)
+            evaluated["shipped (purenet/squares/models/square_detector.json)"] = load(squares.SHIPPED_MODEL)
         except (OSError, ValueError) as error:
             resolution["shipped model could not be loaded"] = str(error)
     else:
         resolution["shipped model"] = f"not found at {squares.SHIPPED_MODEL}"
-    shipped_name = "shipped (purenet/models/square_detector.json)"
+    shipped_name = "shipped (purenet/squares/models/square_detector.json)"
     if shipped_name in evaluated:
         # Same recipe and seed as `python -m purenet train squares`: if the shipped model was
         # trained that way with this code, it is the model of variant a, weight for weight.

@@ -22,7 +22,7 @@ import time
 import common  # puts this checkout of purenet on the path first
 
 from purenet import squares  # noqa: E402
-from purenet.datasets import shapes  # noqa: E402
+from purenet.squares import shapes  # noqa: E402
 from purenet.losses import SoftmaxCrossEntropy  # noqa: E402
 from purenet.metrics import accuracy  # noqa: E402
 from purenet.optimizers import Adam  # noqa: E402

@@ -14,9 +14,20 @@ from .metrics import accuracy, confusion_matrix, cosine_similarity
 from .model import Sequential, TrainingDivergedError
 from .optimizers import SGD, Adam, Optimizer
 from .serialization import ModelFileError, load
-from .squares import square_detector
 
 __version__ = "0.1.0"
+
+
+def square_detector() -> Sequential:
+    """The trained square detector shipped with purenet (1024 -> 32 LeakyReLU -> 2).
+
+    The detector is an application (``purenet.squares``), loaded only when asked
+    for, so that ``import purenet`` loads the engine alone.
+    """
+    from .squares import square_detector as load_shipped_detector
+
+    return load_shipped_detector()
+
 
 __all__ = [
     "Adam",

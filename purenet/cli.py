@@ -14,7 +14,8 @@ import platform
 import random
 import sys
 
-from . import __version__, datasets, drawing, explain, selfcheck, squares
+from . import __version__, datasets, explain, selfcheck
+from .squares import drawing, recipe as squares
 from .layers import Dense, ReLU
 from .model import Sequential
 from .optimizers import Adam
@@ -121,7 +122,7 @@ def check_gradients(arguments: argparse.Namespace) -> int:
 def run_demo(arguments: argparse.Namespace) -> int:
     """Serve the drawing page until Ctrl-C."""
     # Imported here: only this command needs the web server.
-    from .demo.server import serve
+    from .squares.demo.server import serve
 
     return serve(arguments.model, arguments.host, arguments.port, arguments.open)
 
@@ -214,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     square.set_defaults(run=train_squares)
 
     evaluate = commands.add_parser("evaluate", help="measure a square detector on fresh drawings")
-    evaluate.add_argument("model", metavar="MODEL", help="a saved model, e.g. purenet/models/square_detector.json")
+    evaluate.add_argument("model", metavar="MODEL", help="a saved model, e.g. purenet/squares/models/square_detector.json")
     evaluate.add_argument("--size", type=_power_of_two, default=32,
                           help="render the drawings at this size; larger than the model's is downsampled (default 32)")
     evaluate.add_argument("--samples", type=_positive_int, default=2000, help="fresh drawings (default 2000)")

@@ -10,7 +10,7 @@ import pytest
 
 import purenet as pn
 from purenet import cli, squares
-from purenet.datasets import shapes
+from purenet.squares import shapes
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

@@ -1,6 +1,6 @@
 """The web demo's JSON API and static files, through a real server on a free port.
 
-Each test talks HTTP to ``purenet.demo.make_server`` with the standard
+Each test talks HTTP to ``purenet.squares.demo.make_server`` with the standard
 library's own client (``http.client``, or a raw socket for requests that no
 well-behaved client would send), so what is checked is what a browser gets.
 """
@@ -24,10 +24,11 @@ import time
 
 import pytest
 
-from purenet import Dense, Sequential, drawing, hilbert, squares
-from purenet.datasets import shapes
-from purenet.demo import make_server, serve
-from purenet.demo import server as demo_server
+from purenet import Dense, Sequential, squares
+from purenet.squares import drawing, hilbert
+from purenet.squares import shapes
+from purenet.squares.demo import make_server, serve
+from purenet.squares.demo import server as demo_server
 from purenet.serialization import ModelFileError
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -723,7 +724,7 @@ def test_serve_refuses_a_missing_model_file(tmp_path):
 def test_serve_prints_its_address_answers_and_stops_cleanly_on_ctrl_c():
     environment = dict(os.environ, PYTHONPATH=REPOSITORY)
     process = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from purenet.demo import serve; sys.exit(serve(port=0))"],
+        [sys.executable, "-c", "import sys; from purenet.squares.demo import serve; sys.exit(serve(port=0))"],
         stderr=subprocess.PIPE,
         text=True,
         env=environment,

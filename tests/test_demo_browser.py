@@ -20,8 +20,9 @@ import threading
 
 import pytest
 
-from purenet import hilbert, squares
-from purenet.demo import make_server
+from purenet import squares
+from purenet.squares import hilbert
+from purenet.squares.demo import make_server
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from purenet import drawing, hilbert
+from purenet.squares import drawing, hilbert
 
 # A pixel counts as inked when its value is above the background by more
 # than rounding noise.

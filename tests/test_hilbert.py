@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from purenet import hilbert
+from purenet.squares import hilbert
 
 
 def average_pool(image: list[list[float]], factor: int) -> list[list[float]]:

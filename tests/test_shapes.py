@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from purenet import drawing
-from purenet.datasets import shapes
+from purenet.squares import drawing
+from purenet.squares import shapes
 
 CLOSED_KINDS = ("square", "circle", "ellipse", "triangle", "rectangle", "pentagon", "hexagon")
 NEGATIVE_KINDS = tuple(kind for kind, label in shapes.KINDS.items() if label == 0)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from purenet import drawing, hilbert, squares
-from purenet.datasets import shapes
+from purenet import squares
+from purenet.squares import drawing, hilbert
+from purenet.squares import shapes
 
 _PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "square_experiments.py"
 _SPEC = importlib.util.spec_from_file_location("square_experiments", _PATH)

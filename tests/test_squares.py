@@ -6,8 +6,9 @@ import random
 import pytest
 
 import purenet as pn
-from purenet import drawing, hilbert, squares
-from purenet.datasets import shapes
+from purenet import squares
+from purenet.squares import drawing, hilbert
+from purenet.squares import shapes
 
 
 def test_build_network_has_the_documented_shape():

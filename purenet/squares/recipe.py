@@ -22,13 +22,12 @@ import random
 import sys
 from typing import TextIO
 
-from . import drawing, hilbert
-from .datasets import shapes
-from .layers import Dense, LeakyReLU
-from .metrics import confusion_matrix
-from .model import Sequential
-from .optimizers import SGD, Adam
-from .serialization import load
+from . import drawing, hilbert, shapes
+from ..layers import Dense, LeakyReLU
+from ..metrics import confusion_matrix
+from ..model import Sequential
+from ..optimizers import SGD, Adam
+from ..serialization import load
 
 SHIPPED_MODEL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models", "square_detector.json")
 CLASS_NAMES = ("not square", "square")

@@ -49,12 +49,12 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TextIO
 
-from .. import drawing, hilbert, squares
-from ..datasets import shapes
-from ..layers import Dense, Softmax
-from ..layers.activations import ElementwiseActivation, softmax_row
-from ..model import Sequential
-from ..serialization import load
+from .. import drawing, hilbert, recipe
+from .. import shapes
+from ...layers import Dense, Softmax
+from ...layers.activations import ElementwiseActivation, softmax_row
+from ...model import Sequential
+from ...serialization import load
 
 STATIC_FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
 SIZES = (16, 32, 64)
@@ -298,14 +298,14 @@ class Explainer:
     def __init__(self, model: Sequential, model_file: str | None = None) -> None:
         if not isinstance(model, Sequential):
             raise TypeError(f"make_server: model must be a purenet Sequential, got {type(model).__name__}")
-        self.side = squares.model_size(model)
+        self.side = recipe.model_size(model)
         layers = model.layers
         shape_ok = (
             len(layers) in (3, 4)
             and isinstance(layers[0], Dense)
             and isinstance(layers[1], ElementwiseActivation)
             and isinstance(layers[2], Dense)
-            and layers[2].out_features == len(squares.CLASS_NAMES)
+            and layers[2].out_features == len(recipe.CLASS_NAMES)
             and (len(layers) == 3 or isinstance(layers[3], Softmax))
         )
         if not shape_ok:
@@ -347,9 +347,9 @@ class Explainer:
             },
             "logits": logits,
             "probabilities": probabilities,
-            "class_names": list(squares.CLASS_NAMES),
+            "class_names": list(recipe.CLASS_NAMES),
             "prediction": prediction,
-            "verdict": squares.CLASS_NAMES[prediction],
+            "verdict": recipe.CLASS_NAMES[prediction],
         }
 
     def forward(self, inputs: list[float]) -> list[list[float]]:
@@ -382,7 +382,7 @@ class Explainer:
             "hidden_units": self.hidden_units,
             "layers": layers,
             "total_parameters": sum(entry["parameters"] for entry in layers),
-            "class_names": list(squares.CLASS_NAMES),
+            "class_names": list(recipe.CLASS_NAMES),
             "sizes": allowed_sizes(self.side),
             "kinds": dict(shapes.KINDS),
             "limits": {"body_bytes": MAX_BODY_BYTES, "strokes": MAX_STROKES, "points": MAX_POINTS},
@@ -401,7 +401,7 @@ class Explainer:
             "largest": max(abs(value) for value in row),
             "bias": first.bias[unit],
             "to_logits": [last.weight[output][unit] for output in range(last.out_features)],
-            "class_names": list(squares.CLASS_NAMES),
+            "class_names": list(recipe.CLASS_NAMES),
         }
 
     def sample(self, kind: str, seed: int | None) -> dict:
@@ -413,7 +413,7 @@ class Explainer:
         return {
             "kind": kind,
             "label": shapes.KINDS[kind],
-            "class_name": squares.CLASS_NAMES[shapes.KINDS[kind]],
+            "class_name": recipe.CLASS_NAMES[shapes.KINDS[kind]],
             "seed": seed,
             "canvas": SAMPLE_CANVAS,
             "strokes": [[[round(x, 2), round(y, 2)] for x, y in stroke] for stroke in strokes],
@@ -749,7 +749,7 @@ def serve(
     """
     stream = stream if stream is not None else sys.stderr
     if model_path is None:
-        model, model_file = squares.square_detector(), os.path.basename(squares.SHIPPED_MODEL)
+        model, model_file = recipe.square_detector(), os.path.basename(recipe.SHIPPED_MODEL)
     else:
         model, model_file = load(model_path), os.path.basename(model_path)
     server = make_server(model, host, port, stream, model_file)

@@ -1,0 +1,56 @@
+"""The square detector: an application built on the purenet engine.
+
+Everything that knows about drawings lives in this folder; the engine
+(``purenet.matrices``, ``layers``, ``losses``, ``optimizers``, ``model``, ...)
+imports nothing from it, and ``import purenet`` does not load it.
+
+    hilbert.py    the Hilbert curve: a 32 x 32 grid read as 1024 values
+    drawing.py    a drawing (strokes) or a picture to the network's input
+    shapes.py     a seeded generator of drawings made the way people draw
+    quickdraw.py  the public Quick, Draw! doodle format (newline-delimited JSON)
+    recipe.py     the network, its training recipe and its honest measurement
+    demo/         the web page: draw and watch the network answer
+    models/       the shipped, trained detector
+
+The recipe's names are re-exported here, so ``purenet.squares.train`` and
+``purenet.squares.evaluate`` read as they always have. docs/squares.md tells
+the whole story.
+"""
+
+from .recipe import (
+    CLASS_NAMES,
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_EPOCHS,
+    DEFAULT_HIDDEN,
+    DEFAULT_LEARNING_RATE,
+    DEFAULT_SAMPLES,
+    OPTIMIZERS,
+    SHIPPED_MODEL,
+    build_network,
+    evaluate,
+    format_report,
+    inputs,
+    model_size,
+    report,
+    square_detector,
+    train,
+)
+
+__all__ = [
+    "CLASS_NAMES",
+    "DEFAULT_BATCH_SIZE",
+    "DEFAULT_EPOCHS",
+    "DEFAULT_HIDDEN",
+    "DEFAULT_LEARNING_RATE",
+    "DEFAULT_SAMPLES",
+    "OPTIMIZERS",
+    "SHIPPED_MODEL",
+    "build_network",
+    "evaluate",
+    "format_report",
+    "inputs",
+    "model_size",
+    "report",
+    "square_detector",
+    "train",
+]
