@@ -1165,6 +1165,35 @@ def test_docs_reference_existing_code(name):
         assert resolves(ROOT / file_name, qualified_name), f"{name} names {file_name}::{qualified_name}"
 
 
+# Every C0 control character but newline and tab, and DEL: a lost backslash turns "\\a" into BEL (0x07),
+# which Markdown shows as nothing and a formula then reads "approx" where "\\approx" was meant.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+TEXT_PAGES = [DOCS / name for name in DOC_FILES] + [ROOT / "README.md", ROOT / "DEVELOPERS.md"]
+
+
+def control_characters(text: str) -> list[str]:
+    """'line L, column C: U+00XX' for every control character of text (newline and tab allowed)."""
+    found = []
+    for line_number, line in enumerate(text.split("\n"), start=1):
+        for match in CONTROL_CHARACTER.finditer(line):
+            found.append(f"line {line_number}, column {match.start() + 1}: U+{ord(match.group()):04X}")
+    return found
+
+
+def test_control_characters_are_noticed():
+    assert control_characters("$e \\approx 2.718$\n\tindented\n") == []
+    assert control_characters("$e \approx 2.718$") == ["line 1, column 4: U+0007"]
+    assert control_characters("one\ntwo\r\n\x00\x7f") == [
+        "line 2, column 4: U+000D", "line 3, column 1: U+0000", "line 3, column 2: U+007F"
+    ]
+
+
+@pytest.mark.parametrize("path", TEXT_PAGES, ids=lambda path: path.name)
+def test_pages_hold_no_control_characters(path):
+    found = control_characters(path.read_text(encoding="utf-8"))
+    assert not found, f"{path.relative_to(ROOT)} holds control characters (a lost backslash?): {found}"
+
+
 def heading_anchors(text: str) -> set[str]:
     """GitHub's anchors for the headings of a Markdown page."""
     anchors = set()
