@@ -4,20 +4,12 @@ import math
 import random
 
 import pytest
-from finite_differences import central_difference
+from conftest import assert_close, central_difference
 
 import purenet as pn
 from purenet.layers.activations import softmax_jacobian
 
 ACTIVATIONS = [pn.Linear, pn.ReLU, pn.LeakyReLU, pn.Sigmoid, pn.Tanh, pn.Softmax]
-
-
-def assert_matrix_close(actual, expected, rel=1e-9, abs_=1e-12):
-    assert len(actual) == len(expected)
-    for actual_row, expected_row in zip(actual, expected):
-        assert len(actual_row) == len(expected_row)
-        for a, e in zip(actual_row, expected_row):
-            assert math.isclose(a, e, rel_tol=rel, abs_tol=abs_), (actual, expected)
 
 
 def flatten(values):
@@ -51,7 +43,7 @@ def test_dense_forward_is_x_w_transposed_plus_b_by_hand():
     # sample [1, 1]: [1 + 2 + 0.1, 0 - 1 + 0.2, 0.5 + 0.5 + 0.3]
     # sample [2, -1]: [2 - 2 + 0.1, 0 + 1 + 0.2, 1 - 0.5 + 0.3]
     output = layer.forward([[1.0, 1.0], [2.0, -1.0]])
-    assert_matrix_close(output, [[3.1, -0.8, 1.3], [0.1, 1.2, 0.8]])
+    assert_close(output, [[3.1, -0.8, 1.3], [0.1, 1.2, 0.8]])
 
 
 def test_dense_backward_by_hand():
@@ -62,9 +54,9 @@ def test_dense_backward_by_hand():
     upstream = [[1.0], [0.5]]
     input_gradient = layer.backward(upstream)
     # dL/dW = G^T X = [1*1 + 0.5*(-1), 1*2 + 0.5*4] = [0.5, 4]; dL/db = 1.5; dL/dX = G W
-    assert_matrix_close(layer.weight.grad, [[0.5, 4.0]])
+    assert_close(layer.weight.grad, [[0.5, 4.0]])
     assert layer.bias.grad == pytest.approx([1.5])
-    assert_matrix_close(input_gradient, [[3.0, -2.0], [1.5, -1.0]])
+    assert_close(input_gradient, [[3.0, -2.0], [1.5, -1.0]])
 
 
 def test_he_initialisation_statistics():
@@ -154,29 +146,29 @@ def test_dense_forward_refuses_wrong_width_and_backward_wrong_shape():
 
 def test_linear_and_pass_are_the_identity():
     assert pn.Pass is pn.Linear
-    assert_matrix_close(pn.Linear().forward([[-2.0, 0.0, 3.5]]), [[-2.0, 0.0, 3.5]])
+    assert_close(pn.Linear().forward([[-2.0, 0.0, 3.5]]), [[-2.0, 0.0, 3.5]])
 
 
 def test_relu_forward_by_hand():
-    assert_matrix_close(pn.ReLU().forward([[-2.0, 0.0, 3.0, -1e-3, 1e-3]]), [[0.0, 0.0, 3.0, 0.0, 1e-3]])
+    assert_close(pn.ReLU().forward([[-2.0, 0.0, 3.0, -1e-3, 1e-3]]), [[0.0, 0.0, 3.0, 0.0, 1e-3]])
 
 
 def test_leaky_relu_forward_by_hand():
-    assert_matrix_close(pn.LeakyReLU(0.1).forward([[-2.0, 0.0, 3.0]]), [[-0.2, 0.0, 3.0]])
+    assert_close(pn.LeakyReLU(0.1).forward([[-2.0, 0.0, 3.0]]), [[-0.2, 0.0, 3.0]])
     # default alpha 0.01, as PyTorch's negative_slope
-    assert_matrix_close(pn.LeakyReLU().forward([[-5.0]]), [[-0.05]])
+    assert_close(pn.LeakyReLU().forward([[-5.0]]), [[-0.05]])
 
 
 def test_sigmoid_forward_by_hand():
     # sigmoid(0) = 1/2; sigmoid(ln 3) = 1 / (1 + 1/3) = 3/4; sigmoid(-ln 3) = 1/4
     output = pn.Sigmoid().forward([[0.0, math.log(3.0), -math.log(3.0)]])
-    assert_matrix_close(output, [[0.5, 0.75, 0.25]])
+    assert_close(output, [[0.5, 0.75, 0.25]])
 
 
 def test_tanh_forward_by_hand():
     # tanh(ln 2) = (2 - 1/2) / (2 + 1/2) = 3/5
     output = pn.Tanh().forward([[0.0, math.log(2.0), -math.log(2.0)]])
-    assert_matrix_close(output, [[0.0, 0.6, -0.6]])
+    assert_close(output, [[0.0, 0.6, -0.6]])
 
 
 @pytest.mark.parametrize("layer_class, low, high", [(pn.Sigmoid, 0.0, 1.0), (pn.Tanh, -1.0, 1.0)])
@@ -206,8 +198,8 @@ def test_leaky_relu_accepts_alpha_zero():
 
 def test_softmax_forward_by_hand_and_shift_invariant():
     # softmax([0, ln 3]) = [1/4, 3/4]; adding 1000 to both changes nothing
-    assert_matrix_close(pn.Softmax().forward([[0.0, math.log(3.0)]]), [[0.25, 0.75]])
-    assert_matrix_close(pn.Softmax().forward([[1000.0, 1000.0 + math.log(3.0)]]), [[0.25, 0.75]], rel=1e-9)
+    assert_close(pn.Softmax().forward([[0.0, math.log(3.0)]]), [[0.25, 0.75]])
+    assert_close(pn.Softmax().forward([[1000.0, 1000.0 + math.log(3.0)]]), [[0.25, 0.75]], rel=1e-9)
 
 
 def test_softmax_of_huge_values_is_stable():
@@ -238,17 +230,17 @@ def test_softmax_jacobian_is_diag_p_minus_p_p_transposed():
     layer = pn.Softmax()
     layer.forward([[0.0, math.log(3.0)], [0.0, 0.0]])
     # p = [1/4, 3/4]: diag(p) - p p^T = [[1/4 - 1/16, -3/16], [-3/16, 3/4 - 9/16]]
-    assert_matrix_close(layer.jacobian(0), [[3.0 / 16.0, -3.0 / 16.0], [-3.0 / 16.0, 3.0 / 16.0]])
+    assert_close(layer.jacobian(0), [[3.0 / 16.0, -3.0 / 16.0], [-3.0 / 16.0, 3.0 / 16.0]])
     # p = [1/2, 1/2]: [[1/4, -1/4], [-1/4, 1/4]]
-    assert_matrix_close(layer.jacobian(1), [[0.25, -0.25], [-0.25, 0.25]])
+    assert_close(layer.jacobian(1), [[0.25, -0.25], [-0.25, 0.25]])
 
 
 def test_softmax_jacobian_for_three_classes_with_plain_loops():
     probabilities = [0.2, 0.3, 0.5]
     expected = [[(p_i if i == j else 0.0) - p_i * p_j for j, p_j in enumerate(probabilities)] for i, p_i in enumerate(probabilities)]
     expected_by_hand = [[0.16, -0.06, -0.10], [-0.06, 0.21, -0.15], [-0.10, -0.15, 0.25]]
-    assert_matrix_close(expected, expected_by_hand)
-    assert_matrix_close(softmax_jacobian(probabilities), expected_by_hand)
+    assert_close(expected, expected_by_hand)
+    assert_close(softmax_jacobian(probabilities), expected_by_hand)
 
 
 def test_softmax_backward_is_the_shortcut_p_times_g_minus_g_dot_p():
@@ -261,7 +253,7 @@ def test_softmax_backward_is_the_shortcut_p_times_g_minus_g_dot_p():
     for p, g in zip(probabilities, upstream):
         g_dot_p = sum(gi * pi for gi, pi in zip(g, p))
         expected.append([pi * (gi - g_dot_p) for pi, gi in zip(p, g)])
-    assert_matrix_close(layer.backward(upstream), expected, rel=1e-9, abs_=1e-15)
+    assert_close(layer.backward(upstream), expected, rel=1e-9, abs=1e-15)
 
 
 # --- derivatives at the kink ---------------------------------------------------------
@@ -307,8 +299,8 @@ def test_dense_gradients_match_an_independent_central_difference(batch):
 
     objective()
     input_gradient = layer.backward(upstream)
-    assert_matrix_close(input_gradient, central_difference(objective, x), rel=1e-6, abs_=1e-8)
-    assert_matrix_close(layer.weight.grad, central_difference(objective, layer.weight), rel=1e-6, abs_=1e-8)
+    assert_close(input_gradient, central_difference(objective, x), rel=1e-6, abs=1e-8)
+    assert_close(layer.weight.grad, central_difference(objective, layer.weight), rel=1e-6, abs=1e-8)
     assert layer.bias.grad == pytest.approx(central_difference(objective, layer.bias), rel=1e-6, abs=1e-8)
 
 
@@ -418,7 +410,7 @@ def test_gradients_accumulate_across_backward_calls_and_zero_grad_clears():
     layer.backward(second_upstream)
     expected_weight = [[a + b for a, b in zip(r1, r2)] for r1, r2 in zip(single[0][0], single[1][0])]
     expected_bias = [a + b for a, b in zip(single[0][1], single[1][1])]
-    assert_matrix_close(layer.weight.grad, expected_weight)
+    assert_close(layer.weight.grad, expected_weight)
     assert layer.bias.grad == pytest.approx(expected_bias)
     # by hand for the bias: column sums of both upstreams = [1, 1] + [2.5, -0.75]
     assert layer.bias.grad == pytest.approx([3.5, 0.25])
@@ -435,7 +427,7 @@ def test_input_gradient_false_returns_none_but_stores_parameter_gradients():
     layer.forward([[2.0, 3.0]])
     assert layer.backward([[1.0]], input_gradient=False) is None
     # dL/dW = G^T X = [[2, 3]], dL/db = [1]
-    assert_matrix_close(layer.weight.grad, [[2.0, 3.0]])
+    assert_close(layer.weight.grad, [[2.0, 3.0]])
     assert layer.bias.grad == pytest.approx([1.0])
 
 

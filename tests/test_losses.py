@@ -5,17 +5,11 @@ import random
 import warnings
 
 import pytest
-from finite_differences import central_difference
+from conftest import assert_close, central_difference
 
 import purenet as pn
 
 LOSSES = [pn.SoftmaxCrossEntropy, pn.CrossEntropy, pn.MeanSquaredError]
-
-
-def assert_matrix_close(actual, expected, rel=1e-9, abs_=1e-12):
-    assert len(actual) == len(expected)
-    for actual_row, expected_row in zip(actual, expected):
-        assert actual_row == pytest.approx(expected_row, rel=rel, abs=abs_)
 
 
 # --- SoftmaxCrossEntropy -------------------------------------------------------------
@@ -37,7 +31,7 @@ def test_softmax_cross_entropy_gradient_is_p_minus_t_over_n():
     loss = pn.SoftmaxCrossEntropy()
     loss.forward([[0.0, math.log(3.0)], [0.0, math.log(3.0)]], [1, 0])
     # p = [1/4, 3/4] for both rows, N = 2
-    assert_matrix_close(loss.backward(), [[0.25 / 2, (0.75 - 1.0) / 2], [(0.25 - 1.0) / 2, 0.75 / 2]])
+    assert_close(loss.backward(), [[0.25 / 2, (0.75 - 1.0) / 2], [(0.25 - 1.0) / 2, 0.75 / 2]])
 
 
 def test_class_indices_and_one_hot_give_the_same_loss_and_gradient():
@@ -49,7 +43,7 @@ def test_class_indices_and_one_hot_give_the_same_loss_and_gradient():
         outputs = logits if loss_class is not pn.CrossEntropy else pn.Softmax().forward(logits)
         by_index, by_rows = loss_class(), loss_class()
         assert by_index.forward(outputs, labels) == pytest.approx(by_rows.forward(outputs, one_hot), rel=1e-12)
-        assert_matrix_close(by_index.backward(), by_rows.backward(), rel=1e-12)
+        assert_close(by_index.backward(), by_rows.backward(), rel=1e-12)
 
 
 def test_soft_targets_are_accepted():
@@ -109,7 +103,7 @@ def test_cross_entropy_by_hand():
     value = loss.forward([[0.25, 0.75], [0.5, 0.5]], [1, 0])
     assert value == pytest.approx(-(math.log(0.75) + math.log(0.5)) / 2.0)
     # dL/dp = -t / (N p)
-    assert_matrix_close(loss.backward(), [[0.0, -1.0 / (2 * 0.75)], [-1.0 / (2 * 0.5), 0.0]])
+    assert_close(loss.backward(), [[0.0, -1.0 / (2 * 0.75)], [-1.0 / (2 * 0.5), 0.0]])
 
 
 def test_cross_entropy_clips_zero_probability():
@@ -144,7 +138,7 @@ def test_mean_squared_error_is_the_mean_over_all_elements():
     # squared errors 1, 4, 9, 16 over N K = 4 elements
     assert loss.forward([[1.0, 2.0], [3.0, 4.0]], [[0.0, 0.0], [0.0, 0.0]]) == pytest.approx(7.5)
     # dL/dy = 2 (y - t) / (N K)
-    assert_matrix_close(loss.backward(), [[0.5, 1.0], [1.5, 2.0]])
+    assert_close(loss.backward(), [[0.5, 1.0], [1.5, 2.0]])
     # one sample, three outputs: ((0.5)^2 + 0 + (-1)^2) / 3
     assert loss.forward([[1.5, 2.0, 0.0]], [[1.0, 2.0, 1.0]]) == pytest.approx(1.25 / 3.0)
 
@@ -246,7 +240,7 @@ def test_every_loss_gradient_matches_an_independent_central_difference(loss_clas
     loss.forward(output, target)
     analytic = loss.backward()
     numeric = central_difference(lambda: loss_class().forward(output, target), output)
-    assert_matrix_close(analytic, numeric, rel=1e-6, abs_=1e-8)
+    assert_close(analytic, numeric, rel=1e-6, abs=1e-8)
 
 
 def test_soft_target_gradients_match_central_difference():
