@@ -27,6 +27,8 @@ import math
 import operator
 from typing import Callable, Sequence
 
+from .validation import is_finite
+
 Matrix = list[list[float]]
 Vector = list[float]
 
@@ -93,14 +95,6 @@ def zeros(rows: int, columns: int) -> Matrix:
     if not isinstance(rows, int) or not isinstance(columns, int) or rows < 0 or columns < 0:
         raise ValueError(f"zeros: rows and columns must be non-negative integers, got {rows!r}, {columns!r}")
     return [[0.0] * columns for _ in range(rows)]
-
-
-def is_finite(value: int | float) -> bool:
-    """math.isfinite, except that an int beyond float range (10**400) counts as infinite instead of raising."""
-    try:
-        return math.isfinite(float(value))
-    except OverflowError:
-        return False
 
 
 def as_matrix(data: object, name: str) -> Matrix:
