@@ -31,6 +31,8 @@ const state = {
   selectedUnit: null,
   weights: new Map(), // unit -> answer of GET /api/weights, fetched once each
   highlight: null, // index of the input under the pointer on the strip
+  generated: false, // the drawing is (or starts from) a generated sample: not saved as a person's drawing
+  saving: false, // a save (POST /api/collect) is on its way
 };
 
 const sending = { timer: null, inFlight: false, pending: false, lastSent: -Infinity };
@@ -270,6 +272,7 @@ function startStroke(event) {
   state.activePointer = event.pointerId;
   state.strokes.push([canvasPoint(event)]);
   redrawStrokes();
+  updateCollectButtons();
 }
 
 function extendStroke(event) {
@@ -300,6 +303,7 @@ function endStroke(event) {
     return;
   }
   state.activePointer = null;
+  updateCollectButtons();
   sendNow();
 }
 
@@ -345,10 +349,12 @@ function fitDrawingCanvas() {
 }
 
 /** A new drawing replaces the old one: forget answers still on their way. */
-function replaceDrawing(strokes) {
+function replaceDrawing(strokes, generated = false) {
   state.strokes = strokes;
+  state.generated = generated;
   state.generation += 1;
   redrawStrokes();
+  updateCollectButtons();
 }
 
 function clearDrawing() {
@@ -361,7 +367,8 @@ function undoStroke() {
   if (state.strokes.length === 0) {
     return;
   }
-  replaceDrawing(state.strokes.slice(0, -1));
+  const rest = state.strokes.slice(0, -1);
+  replaceDrawing(rest, state.generated && rest.length > 0);
   showMessage(state.strokes.length === 0 ? "Nothing left: draw a shape in the box." : "Removed the last stroke.");
   sendNow();
 }
@@ -372,7 +379,7 @@ async function showSample(kind) {
     const shrink = (CANVAS_UNITS - 2 * SAMPLE_MARGIN) / sample.canvas;
     const strokes = sample.strokes.map((stroke) =>
       stroke.map(([x, y]) => [SAMPLE_MARGIN + x * shrink, SAMPLE_MARGIN + y * shrink]));
-    replaceDrawing(strokes);
+    replaceDrawing(strokes, true);
     const name = kindName(sample.kind);
     showMessage(`A generated ${name} (seed ${sample.seed}), the kind of drawing the network learned from: ` +
       `it is ${sample.class_name === "square" ? "a square" : "not a square"}.`);
@@ -380,6 +387,83 @@ async function showSample(kind) {
   } catch (error) {
     showMessage(error.message, true);
   }
+}
+
+// --- Collecting drawings (python -m purenet demo --collect FILE.ndjson) -------------------
+
+function plural(count, word) {
+  return `${count.toLocaleString("en")} ${word}${count === 1 ? "" : "s"}`;
+}
+
+/** "12 squares, 7 others in FILE": what the collection file holds. */
+function collectionText(collect) {
+  return `${plural(collect.counts.square, "square")}, ${plural(collect.counts.other, "other")} in ${collect.file}`;
+}
+
+function collecting() {
+  return Boolean(state.model && state.model.collect && state.model.collect.enabled);
+}
+
+/** A drawing can be saved when it is a person's own, has some extent, and no save is on its way. */
+function canSave() {
+  return collecting() && !state.saving && !state.generated && state.activePointer === null &&
+    totalPoints() > 0 && hasExtent();
+}
+
+function updateCollectButtons() {
+  const ready = canSave();
+  byId("save-square").disabled = !ready;
+  byId("save-other").disabled = !ready;
+  let title = "";
+  if (state.generated) {
+    title = "A generated drawing is not saved: draw one yourself.";
+  } else if (!ready && !state.saving) {
+    title = "Draw a shape first.";
+  }
+  byId("save-square").title = title;
+  byId("save-other").title = title;
+}
+
+/** Append the drawing to the server's collection file, then clear the canvas for the next one. */
+async function saveDrawing(label) {
+  if (!canSave()) {
+    return;
+  }
+  state.saving = true;
+  updateCollectButtons();
+  // Strokes drawn while the save is on its way belong to the next drawing: keep them.
+  const generation = state.generation;
+  const points = totalPoints();
+  try {
+    const answer = await requestJson("/api/collect", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ strokes: state.strokes, label }),
+    });
+    state.model.collect = answer.collect;
+    byId("collect-status").textContent = `Saved: ${collectionText(answer.collect)}.`;
+    if (generation === state.generation && points === totalPoints()) {
+      replaceDrawing([]);
+      resetDisplay();
+    }
+    showMessage(`Saved as ${label === "square" ? "a square" : "not a square"}: draw the next one.`);
+  } catch (error) {
+    showMessage(error.message, true);
+  } finally {
+    state.saving = false;
+    updateCollectButtons();
+  }
+}
+
+function setUpCollecting(collect) {
+  if (!collect || !collect.enabled) {
+    return; // the buttons stay hidden: this server writes nothing
+  }
+  byId("collect").hidden = false;
+  byId("collect-status").textContent = `Saving into ${collect.file}: ${collectionText(collect)} so far.`;
+  byId("save-square").addEventListener("click", () => saveDrawing("square"));
+  byId("save-other").addEventListener("click", () => saveDrawing("other"));
+  updateCollectButtons();
 }
 
 // --- Showing an answer ------------------------------------------------------------------
@@ -858,6 +942,7 @@ async function start() {
   buildBars();
   buildHiddenUnits();
   buildSampleButtons(state.model.kinds);
+  setUpCollecting(state.model.collect);
   resetDisplay();
   document.body.dataset.ready = "true";
 }
