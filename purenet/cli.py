@@ -96,9 +96,10 @@ def predict_file(arguments: argparse.Namespace) -> int:
     model = load(arguments.model)
     side = squares.model_size(model)
     if arguments.file.lower().endswith(".json"):
-        network_input = drawing.prepare(drawing.load_drawing_json(arguments.file), side)
+        item = drawing.load_drawing_json(arguments.file)
     else:
-        network_input = drawing.prepare_image(drawing.read_pgm(arguments.file), side)
+        item = drawing.rasterize_image(drawing.read_pgm(arguments.file), side)
+    network_input = drawing.model_input(item, side)
     probabilities = model.predict_proba([network_input])[0]
     answer = max(range(2), key=probabilities.__getitem__)
     print(

@@ -24,9 +24,9 @@ import time
 
 import pytest
 
-from purenet import Dense, Sequential, squares
+from purenet import Dense, Sequential, cli, squares
 from purenet.squares import drawing, hilbert
-from purenet.squares import shapes
+from purenet.squares import quickdraw, shapes
 from purenet.squares.demo import make_server, serve
 from purenet.squares.demo import server as demo_server
 from purenet.serialization import ModelFileError
@@ -255,16 +255,17 @@ def test_at_16_each_value_is_repeated_4_times_along_the_curve(running, model):
 
 
 def test_upsample_is_nearest_neighbour_enlargement_and_downsample_undoes_it():
+    # The server's 16 x 16 reading goes through drawing.model_input, which enlarges with hilbert.upsample.
     rng = random.Random(7)
     for side, factor in ((4, 2), (8, 2), (4, 4), (16, 2)):
         grid = [[rng.uniform(-0.5, 0.5) for _ in range(side)] for _ in range(side)]
-        enlarged = hilbert.unflatten(demo_server.upsample(hilbert.flatten(grid), factor))
+        enlarged = hilbert.unflatten(hilbert.upsample(hilbert.flatten(grid), factor))
         assert len(enlarged) == side * factor
         assert all(
             enlarged[y][x] == grid[y // factor][x // factor] for y in range(side * factor) for x in range(side * factor)
         )
         values = hilbert.flatten(grid)
-        assert hilbert.downsample(demo_server.upsample(values, factor), factor) == pytest.approx(values, abs=1e-15)
+        assert hilbert.downsample(hilbert.upsample(values, factor), factor) == pytest.approx(values, abs=1e-15)
 
 
 def test_answers_stay_right_when_many_arrive_at_once(running, model):
@@ -388,10 +389,11 @@ BAD_BODIES = [
     (b'{"strokes": null}', "got null"),
     (b'{"strokes": {"a": 1}}', "got an object"),
     (b'{"strokes": ["abc"]}', "stroke 0 must be a list"),
-    (b'{"strokes": [[["1", 2], [3, 4]]]}', "got a string"),
-    (b'{"strokes": [[[true, 2], [3, 4]]]}', "got true"),
-    (b'{"strokes": [[[1, false], [3, 4]]]}', "got false"),
-    (b'{"strokes": [[[null, 2], [3, 4]]]}', "got null"),
+    (b'{"strokes": [[["1", 2], [3, 4]]]}', "stroke 0, point 0: x must be a number, got str ('1')"),
+    (b'{"strokes": [[[true, 2], [3, 4]]]}', "stroke 0, point 0: x must be a number, got bool (True)"),
+    (b'{"strokes": [[[1, false], [3, 4]]]}', "stroke 0, point 0: y must be a number, got bool (False)"),
+    (b'{"strokes": [[[null, 2], [3, 4]]]}', "stroke 0, point 0: x must be a number, got None"),
+    (b'{"strokes": [[[1, 2], [3, 4]], [[5, 6], ["' + b"x" * 5000 + b'", 7]]]}', "stroke 1, point 1: x must be a number"),
     (b'{"strokes": [[[1, 2, 3], [3, 4]]]}', "pair"),
     (b'{"strokes": [[[1], [3, 4]]]}', "pair"),
     (b'{"strokes": [[5, [3, 4]]]}', "pair"),
@@ -427,6 +429,16 @@ def test_bad_drawings_get_a_400_with_a_message(running, body, message):
     assert status == 400
     assert response.getheader("Content-Type") == "application/json; charset=utf-8"
     assert message in answer["error"]
+
+
+def test_a_bad_value_is_named_without_echoing_all_of_it(running):
+    body = b'{"strokes": [[[1, 2], ["' + b"x" * 5000 + b'", 7]]]}'
+    status, _, answer = running.request(
+        "POST", "/api/predict", body, {"Content-Type": "application/json", "Content-Length": str(len(body))}
+    )
+    assert status == 400
+    assert "stroke 0, point 1: x must be a number, got str ('xxx" in answer["error"]
+    assert len(answer["error"]) < 200
 
 
 def test_a_body_without_content_length_is_refused(running):

@@ -475,7 +475,7 @@ def test_bad_pictures_are_refused_naming_the_file(tmp_path, content, message):
             r"stroke 0, point 1 must be a pair \(x, y\), got 1 values",
         ),
         ('{"strokes": [[[0, NaN]]]}', r"stroke 0, point 0: y must be finite, got nan"),
-        ('{"strokes": []}', r"has no points"),
+        ('{"strokes": []}', r"is empty: it has no points"),
     ],
 )
 def test_bad_drawing_files_are_refused_naming_the_file(tmp_path, text, message):
@@ -496,17 +496,17 @@ LINE = [[(0, 0), (10, 5)]]
         (
             lambda: drawing.rasterize([]),
             ValueError,
-            r"rasterize: drawing has no points: there is nothing to draw",
+            r"rasterize: drawing is empty: it has no points, there is nothing to draw",
         ),
         (
             lambda: drawing.prepare([[], []]),
             ValueError,
-            r"prepare: drawing has no points",
+            r"prepare: drawing is empty: it has no points",
         ),
         (
             lambda: drawing.rasterize({"strokes": []}),
             ValueError,
-            r"rasterize: drawing has no points",
+            r"rasterize: drawing is empty: it has no points",
         ),
         (
             lambda: drawing.rasterize([[(3, 4)]]),
@@ -681,3 +681,113 @@ def test_rasterize_unnormalised_refuses_a_bad_canvas():
 def test_an_integer_too_large_for_a_float_is_refused_clearly():
     with pytest.raises(ValueError, match=r"stroke 0, point 0: x is an integer too large for a float"):
         drawing.prepare([[(10**400, 0), (1, 1)]])
+
+
+# --- one way to the model's input: model_input ------------------------------
+
+SQUARE = [[(10, 10), (60, 12), (58, 60), (11, 58), (10, 10)]]
+
+
+def test_model_input_of_a_drawing_at_the_models_side_is_prepare():
+    assert drawing.model_input(SQUARE, 32) == drawing.prepare(SQUARE, 32)
+    assert drawing.model_input({"strokes": SQUARE}, 16) == drawing.prepare(SQUARE, 16)
+
+
+def test_model_input_shrinks_a_larger_rendering_by_averaging_runs_of_the_curve():
+    at_64 = drawing.prepare(SQUARE, 64)
+    values = drawing.model_input(SQUARE, 32, size=64)
+    assert len(values) == 1024
+    # Each model input is the mean of 4 consecutive values along the 64 x 64 curve.
+    for index in (0, 100, 511, 1023):
+        assert values[index] == pytest.approx(sum(at_64[4 * index : 4 * index + 4]) / 4, abs=1e-12)
+    # Seen as a picture: the 2 x 2 average of the 64 x 64 grid.
+    grid_64 = drawing.rasterize(SQUARE, 64)
+    grid_32 = hilbert.unflatten(values)
+    for y, x in ((0, 0), (5, 17), (31, 31), (16, 3)):
+        block = [grid_64[2 * y + dy][2 * x + dx] for dy in (0, 1) for dx in (0, 1)]
+        assert grid_32[y][x] == pytest.approx(sum(block) / 4, abs=1e-12)
+
+
+def test_model_input_enlarges_a_smaller_rendering_into_blocks():
+    values = drawing.model_input(SQUARE, 32, size=8)
+    grid_8 = drawing.rasterize(SQUARE, 8)
+    grid_32 = hilbert.unflatten(values)
+    assert all(grid_32[y][x] == grid_8[y // 4][x // 4] for y in range(32) for x in range(32))
+
+
+def test_model_input_of_a_grid_reads_it_along_the_curve_and_resamples_it():
+    grid = drawing.rasterize(SQUARE, 64)
+    assert drawing.model_input(grid, 64) == hilbert.flatten(grid)
+    assert drawing.model_input(grid, 32) == pytest.approx(drawing.model_input(SQUARE, 32, size=64), abs=1e-12)
+    assert drawing.model_input(grid, 32, size=64) == drawing.model_input(grid, 32)
+    small = drawing.rasterize(SQUARE, 16)
+    assert drawing.model_input(small, 32) == hilbert.upsample(hilbert.flatten(small), 2)
+    # A picture (rows of ink) is rendered first, then read like any grid.
+    outline = [[1.0 if max(abs(x - 5.5), abs(y - 5.5)) == 3.5 else 0.0 for x in range(12)] for y in range(12)]
+    picture = drawing.rasterize_image(outline, 32)
+    assert drawing.model_input(picture, 32) == hilbert.flatten(picture)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: drawing.model_input(SQUARE, 32.0), TypeError, r"model_input: model_side must be an int, got float"),
+        (lambda: drawing.model_input(SQUARE, True), TypeError, r"model_side must be an int, got bool"),
+        (lambda: drawing.model_input(SQUARE, 24), ValueError, r"model_side must be a power of two .* got 24"),
+        (lambda: drawing.model_input(SQUARE, 0), ValueError, r"model_side must be a power of two .* got 0"),
+        (lambda: drawing.model_input(SQUARE, 32, size=48), ValueError, r"model_input: size must be a power of two >= 4 .* got 48"),
+        (lambda: drawing.model_input(SQUARE, 32, size=2), ValueError, r"size must be a power of two >= 4 .* got 2"),
+        (lambda: drawing.model_input([[(0, 0), (1, "a")]], 32), TypeError, r"model_input: drawing stroke 0, point 1: y must be a number"),
+        (lambda: drawing.model_input([[0.0] * 6] * 6, 32), ValueError, r"model_input: grid must have a power-of-two side .* got 6 rows"),
+        (lambda: drawing.model_input([[0.0] * 4] * 3 + [[0.0] * 3], 32), ValueError, r"grid must be square: row 3 must have 4 values, got 3 values"),
+        (lambda: drawing.model_input([[0.0] * 4] * 3 + [[0.0, math.nan, 0.0, 0.0]], 32), ValueError, r"grid\[3\]\[1\] must be a finite number, got float \(nan\)"),
+        (lambda: drawing.model_input([[0.0] * 4] * 3 + [[0.0, "x", 0.0, 0.0]], 32), ValueError, r"grid\[3\]\[1\] must be a finite number, got str"),
+        (lambda: drawing.model_input([[0.0] * 4] * 4, 32, size=8), ValueError, r"size must be None or the grid's own side 4 for a grid, got 8"),
+    ],
+)
+def test_model_input_refuses_bad_input_clearly(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: hilbert.upsample([0.0] * 8, 2), ValueError, r"upsample: values must have 4\*\*n values .* got 8"),
+        (lambda: hilbert.upsample([0.0] * 4, 3), ValueError, r"upsample: factor must be a power of two .* got 3"),
+        (lambda: hilbert.upsample([0.0] * 4, 2.0), TypeError, r"upsample: factor must be an int, got float"),
+        (lambda: hilbert.upsample("abcd", 2), TypeError, r"upsample: values must be a list, got str"),
+    ],
+)
+def test_upsample_refuses_bad_input_clearly(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+# --- one drawing check: read_strokes ---------------------------------------
+
+
+def test_read_strokes_returns_float_pairs_and_keeps_empty_strokes():
+    assert drawing.read_strokes({"strokes": [[[1, 2], (3.5, 4)], []], "word": "x"}) == [[(1.0, 2.0), (3.5, 4.0)], []]
+
+
+def test_read_strokes_caps_strokes_and_points_when_asked():
+    line = [[0, 0], [1, 1]]
+    assert len(drawing.read_strokes([line] * 3, max_strokes=3, max_points=6)) == 3
+    with pytest.raises(ValueError, match=r"drawing has too many strokes: at most 2, got 3"):
+        drawing.read_strokes([line] * 3, max_strokes=2)
+    with pytest.raises(ValueError, match=r"drawing has too many points: at most 5 in all the strokes together"):
+        drawing.read_strokes([line] * 3, max_points=5)
+
+
+def test_read_strokes_names_a_long_value_without_echoing_it_whole():
+    with pytest.raises(TypeError) as raised:
+        drawing.read_strokes([[(0, 0), ("y" * 10_000, 1)]], "request")
+    message = str(raised.value)
+    assert message.startswith("request stroke 0, point 1: x must be a number, got str ('yyy")
+    assert len(message) < 150
+
+
+def test_read_strokes_refuses_a_single_dot_in_several_strokes():
+    with pytest.raises(ValueError, match=r"has all its points at one place \(x=5\.0, y=5\.0\); a single dot"):
+        drawing.read_strokes([[(5, 5), (5, 5)], [], [(5, 5)]])

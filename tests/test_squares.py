@@ -32,7 +32,14 @@ def test_inputs_downsample_a_larger_rendering_through_the_hilbert_curve():
     assert len(read_at_64) == 1024
 
 
-@pytest.mark.parametrize("size, message", [(16, "at least the model's grid side 32"), (48, "times a power of two")])
+def test_inputs_enlarge_a_smaller_rendering_through_the_hilbert_curve():
+    item = shapes.sample("square", random.Random(3))
+    read_at_16 = squares.inputs([item], 32, 16)[0]
+    assert read_at_16 == pytest.approx(hilbert.upsample(drawing.prepare(item, 16), 2))
+    assert len(read_at_16) == 1024
+
+
+@pytest.mark.parametrize("size, message", [(48, "size must be a power of two >= 4"), (2, "got 2")])
 def test_inputs_refuse_impossible_sizes(size, message):
     item = shapes.sample("circle", random.Random(0))
     with pytest.raises(ValueError, match=message):

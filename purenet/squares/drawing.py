@@ -13,13 +13,18 @@ the web demo, so that the network always sees the same kind of picture:
    (one pixel at 32 x 32), anti-aliased: a pixel's ink is how much of it
    the pen covers.  Background is -0.5, full ink is +0.5.
 3. Read the grid along the Hilbert curve (:mod:`purenet.hilbert`).
+4. Bring it to the model's side along the curve: a larger grid is shrunk
+   by averaging runs of the curve, a smaller one enlarged by repeating
+   values (:func:`model_input`, the one way every caller takes).
 
 Every length above is a fixed fraction of ``size``, so a drawing
 rendered at 64 x 64 and shrunk by :func:`purenet.hilbert.downsample`
 looks almost the same as the drawing rendered at 32 x 32.
 
 Pictures (lists of rows of ink in [0, 1], or PGM/PBM files) go through
-the same normalisation; see :func:`rasterize_image`.
+the same normalisation; see :func:`rasterize_image`.  Every drawing that
+comes in (a Python list, a JSON file, a web request, a Quick, Draw! line)
+is checked by one function, :func:`read_strokes`.
 
 Explained in docs/squares.md.
 """
@@ -31,7 +36,18 @@ import os
 
 from . import hilbert
 
-__all__ = ["BACKGROUND", "prepare", "rasterize", "prepare_image", "rasterize_image", "load_drawing_json", "read_pgm", "rasterize_unnormalised"]
+__all__ = [
+    "BACKGROUND",
+    "prepare",
+    "rasterize",
+    "model_input",
+    "read_strokes",
+    "prepare_image",
+    "rasterize_image",
+    "load_drawing_json",
+    "read_pgm",
+    "rasterize_unnormalised",
+]
 
 BACKGROUND = -0.5
 """Value of a pixel with no ink; full ink is ``BACKGROUND + 1 = 0.5``."""
@@ -49,7 +65,7 @@ def prepare(drawing: object, size: int = 32) -> list[float]:
     :func:`rasterize`.  See docs/squares.md.
     """
     _check_size(size, "prepare")
-    strokes = _read_strokes(drawing, "prepare: drawing")
+    strokes = read_strokes(drawing, "prepare: drawing")
     return hilbert.flatten(_render_strokes(strokes, size, "prepare"))
 
 
@@ -74,11 +90,61 @@ def rasterize(drawing: object, size: int = 32) -> list[list[float]]:
     and the pixel's value is ``-0.5 + coverage``.
 
     Raises ValueError for a drawing with no points, or whose points are
-    all at one place (a dot has no size to scale).  See docs/squares.md.
+    all at one place (a dot has no size to scale); :func:`read_strokes`
+    lists every check.  See docs/squares.md.
     """
     _check_size(size, "rasterize")
-    strokes = _read_strokes(drawing, "rasterize: drawing")
+    strokes = read_strokes(drawing, "rasterize: drawing")
     return _render_strokes(strokes, size, "rasterize")
+
+
+def model_input(item: object, model_side: int, size: int | None = None) -> list[float]:
+    """Return what a model of grid side ``model_side`` reads: ``model_side**2`` floats.
+
+    ``item`` is a drawing (strokes, or ``{"strokes": [...]}``, see
+    :func:`rasterize`) or a grid already rendered (``size`` rows of
+    ``size`` floats, as :func:`rasterize` and :func:`rasterize_image`
+    return; ``size`` a power of two).  They are told apart by the first
+    row: a grid's rows hold numbers, a drawing's strokes hold points.
+
+    1. A drawing is rendered at ``size`` (default ``model_side``):
+       ``grid = rasterize(item, size)``.  A grid is taken as it is
+       (``size``, if given, must be its side).
+    2. The grid is read along the Hilbert curve: ``v = hilbert.flatten(grid)``.
+    3. ``v`` is brought to the model's side along the curve:
+       ``hilbert.downsample(v, size // model_side)`` when the grid is larger
+       (average pooling of each ``f x f`` block), ``hilbert.upsample(v,
+       model_side // size)`` when it is smaller (each pixel a ``f x f``
+       block), ``v`` itself when the sides are equal.
+
+    So ``model_input(drawing, 32) == prepare(drawing, 32)``, and a drawing
+    rendered at 64 reaches a 32 x 32 model as its 2 x 2 average.  Training,
+    evaluation, the command line and the web demo all call this function.
+    Why the curve makes resampling a matter of runs: docs/hilbert.md.
+    """
+    if isinstance(model_side, bool) or not isinstance(model_side, int):
+        raise TypeError(
+            f"model_input: model_side must be an int, got {type(model_side).__name__} ({model_side!r})"
+        )
+    if model_side < 1 or model_side & (model_side - 1):
+        raise ValueError(f"model_input: model_side must be a power of two (1, 2, 4, ..., 32, ...), got {model_side}")
+    if _is_grid(item):
+        grid = _read_grid(item, "model_input: grid")
+        if size is not None and size != len(grid):
+            raise ValueError(
+                f"model_input: size must be None or the grid's own side {len(grid)} for a grid, got {size!r}"
+            )
+        size = len(grid)
+    else:
+        size = model_side if size is None else size
+        _check_size(size, "model_input")
+        grid = _render_strokes(read_strokes(item, "model_input: drawing"), size, "model_input")
+    values = hilbert.flatten(grid)
+    if size > model_side:
+        return hilbert.downsample(values, size // model_side)
+    if size < model_side:
+        return hilbert.upsample(values, model_side // size)
+    return values
 
 
 def prepare_image(rows: list[list[float]], size: int = 32) -> list[float]:
@@ -144,7 +210,7 @@ def load_drawing_json(path: str | os.PathLike) -> list[Stroke]:
             f'{{"strokes": [...]}}, got a JSON {type(content).__name__}'
         )
     try:
-        return _read_strokes(content, f"load_drawing_json: file {name!r}:")
+        return read_strokes(content, f"load_drawing_json: file {name!r}:")
     except TypeError as error:
         # Wrong types inside a file are bad file content, not a caller's
         # mistake, so callers need to catch only ValueError.
@@ -233,38 +299,64 @@ def _check_size(size: object, function_name: str) -> None:
         )
 
 
-def _read_strokes(drawing: object, where: str) -> list[Stroke]:
-    """Check a drawing and return its strokes as lists of float pairs.
+def read_strokes(
+    drawing: object,
+    where: str = "drawing",
+    max_strokes: int | None = None,
+    max_points: int | None = None,
+) -> list[Stroke]:
+    """Check a drawing; return its strokes as lists of ``(x, y)`` float pairs.
 
-    ``where`` starts every error message, e.g. ``"rasterize: drawing"``.
+    The one check every drawing goes through, whether it comes from
+    Python, a JSON file, the web demo or a Quick, Draw! file.  ``drawing``
+    is a list of strokes, each a list of points ``(x, y)`` (tuples or
+    2-lists), or a dict ``{"strokes": [...]}`` (other keys ignored).
+    Coordinates are ints or floats (never booleans), finite, and fit in a
+    float.  Empty strokes are allowed, but the drawing needs points at two
+    places at least: an empty drawing has nothing to draw and a single dot
+    has no size to scale to the grid.  ``max_strokes`` and ``max_points``
+    (points in all strokes together), when given, cap what a client may
+    send.
+
+    ``where`` starts every message, which names the stroke and the point,
+    e.g. ``"rasterize: drawing stroke 0, point 3: x must be finite, got nan"``.
+    Raises TypeError for a value of the wrong type and ValueError for a
+    wrong value.  See docs/squares.md.
     """
     if isinstance(drawing, dict):
         if "strokes" not in drawing:
             raise ValueError(
                 f"{where} is a dict without the key 'strokes', got keys "
-                f"{sorted(map(str, drawing))}"
+                f"{sorted(map(str, drawing))[:10]}"
             )
         drawing = drawing["strokes"]
     if not isinstance(drawing, (list, tuple)):
         raise TypeError(
             f"{where} must be a list of strokes or a dict {{'strokes': [...]}}, "
-            f"got {type(drawing).__name__}"
+            f"got {_describe(drawing)}"
         )
+    if max_strokes is not None and len(drawing) > max_strokes:
+        raise ValueError(f"{where} has too many strokes: at most {max_strokes}, got {len(drawing)}")
     strokes = []
+    point_count = 0
     for stroke_number, stroke in enumerate(drawing):
         if not isinstance(stroke, (list, tuple)):
             raise TypeError(
                 f"{where} stroke {stroke_number} must be a list of points, "
-                f"got {type(stroke).__name__}"
+                f"got {_describe(stroke)}"
+            )
+        point_count += len(stroke)
+        # Counted before the points are read, so that an oversized request
+        # is refused before any work is spent on it.
+        if max_points is not None and point_count > max_points:
+            raise ValueError(
+                f"{where} has too many points: at most {max_points} in all the strokes together"
             )
         points = []
         for point_number, point in enumerate(stroke):
             place = f"{where} stroke {stroke_number}, point {point_number}"
             if not isinstance(point, (list, tuple)):
-                raise TypeError(
-                    f"{place} must be a pair (x, y), got "
-                    f"{type(point).__name__} ({point!r})"
-                )
+                raise TypeError(f"{place} must be a pair (x, y), got {_describe(point)}")
             if len(point) != 2:
                 raise ValueError(
                     f"{place} must be a pair (x, y), got {len(point)} values"
@@ -272,10 +364,7 @@ def _read_strokes(drawing: object, where: str) -> list[Stroke]:
             coordinates = []
             for axis, value in zip("xy", point):
                 if isinstance(value, bool) or not isinstance(value, (int, float)):
-                    raise TypeError(
-                        f"{place}: {axis} must be a number, got "
-                        f"{type(value).__name__} ({value!r})"
-                    )
+                    raise TypeError(f"{place}: {axis} must be a number, got {_describe(value)}")
                 try:
                     coordinate = float(value)
                 except OverflowError:
@@ -286,24 +375,70 @@ def _read_strokes(drawing: object, where: str) -> list[Stroke]:
                 coordinates.append(coordinate)
             points.append((coordinates[0], coordinates[1]))
         strokes.append(points)
-    if not any(strokes):
-        raise ValueError(f"{where} has no points: there is nothing to draw")
+    all_points = [point for stroke in strokes for point in stroke]
+    if not all_points:
+        raise ValueError(f"{where} is empty: it has no points, there is nothing to draw")
+    if all(point == all_points[0] for point in all_points):
+        x, y = all_points[0]
+        raise ValueError(
+            f"{where} has all its points at one place (x={x}, y={y}); "
+            f"a single dot has no size to scale to the grid, draw a line or a shape"
+        )
     return strokes
+
+
+def _describe(value: object) -> str:
+    """A value for an error message: its type and a short repr (a client may send megabytes)."""
+    if value is None:
+        return "None"
+    shown = repr(value)
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
+    return f"{type(value).__name__} ({shown})"
+
+
+def _is_grid(item: object) -> bool:
+    """Whether ``item`` looks like rows of numbers (a grid) rather than strokes of points."""
+    if not isinstance(item, (list, tuple)) or not item:
+        return False
+    first_row = item[0]
+    return (
+        isinstance(first_row, (list, tuple))
+        and len(first_row) > 0
+        and isinstance(first_row[0], (int, float))
+        and not isinstance(first_row[0], bool)
+    )
+
+
+def _read_grid(grid: list, where: str) -> list[list[float]]:
+    """Check a rendered grid: square, power-of-two side, finite numbers."""
+    side = len(grid)
+    if side & (side - 1):
+        raise ValueError(f"{where} must have a power-of-two side (4, 8, 16, 32, ...), got {side} rows")
+    for row_number, row in enumerate(grid):
+        if not isinstance(row, (list, tuple)) or len(row) != side:
+            got = f"{len(row)} values" if isinstance(row, (list, tuple)) else _describe(row)
+            raise ValueError(f"{where} must be square: row {row_number} must have {side} values, got {got}")
+        for column_number, value in enumerate(row):
+            # An int is always finite (and math.isfinite would overflow on a huge one).
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+                isinstance(value, float) and not math.isfinite(value)
+            ):
+                raise ValueError(
+                    f"{where}[{row_number}][{column_number}] must be a finite number, got {_describe(value)}"
+                )
+    return grid
 
 
 def _render_strokes(
     strokes: list[Stroke], size: int, function_name: str
 ) -> list[list[float]]:
-    """Normalise checked strokes and draw them; see :func:`rasterize`."""
+    """Normalise strokes checked by :func:`read_strokes` and draw them; see :func:`rasterize`."""
     xs = [x for stroke in strokes for x, _ in stroke]
     ys = [y for stroke in strokes for _, y in stroke]
     left, right, top, bottom = min(xs), max(xs), min(ys), max(ys)
+    # Never zero: read_strokes refuses a drawing whose points are all at one place.
     longer_side = max(right - left, bottom - top)
-    if longer_side == 0:
-        raise ValueError(
-            f"{function_name}: drawing has all its points at one place "
-            f"(x={left}, y={top}); a single dot has no size to scale to the grid"
-        )
     pen_width = size / 32
     margin = size / 16
     # The pen reaches pen_width / 2 beyond the points, so the points span
@@ -334,7 +469,7 @@ def rasterize_unnormalised(drawing: object, canvas_size: float, size: int = 32) 
     _check_size(size, "rasterize_unnormalised")
     if isinstance(canvas_size, bool) or not isinstance(canvas_size, (int, float)) or not canvas_size > 0:
         raise ValueError(f"rasterize_unnormalised: canvas_size must be a positive number, got {canvas_size!r}")
-    strokes = _read_strokes(drawing, "rasterize_unnormalised: drawing")
+    strokes = read_strokes(drawing, "rasterize_unnormalised: drawing")
     return _draw_strokes(strokes, size, size / canvas_size, 0.0, 0.0)
 
 

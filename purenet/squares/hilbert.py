@@ -19,7 +19,7 @@ functions ``d2xy`` and ``xy2d``).  Explained in docs/hilbert.md.
 
 import functools
 
-__all__ = ["index_to_xy", "xy_to_index", "flatten", "unflatten", "downsample"]
+__all__ = ["index_to_xy", "xy_to_index", "flatten", "unflatten", "downsample", "upsample"]
 
 
 def index_to_xy(index: int, order: int) -> tuple[int, int]:
@@ -188,6 +188,37 @@ def downsample(values: list[float], factor: int) -> list[float]:
     return [
         sum(values[start : start + run]) / run for start in range(0, len(values), run)
     ]
+
+
+def upsample(values: list[float], factor: int) -> list[float]:
+    """Enlarge an image given in Hilbert order by ``factor`` on each side.
+
+    ``values`` is a flattened image (``4**n`` values); ``factor`` is a
+    power of two.  Each value is repeated ``factor * factor`` times, so
+    the result has ``len(values) * factor**2`` values.
+
+    Why this is nearest-neighbour enlargement: the larger curve visits
+    each ``factor x factor`` block in ``factor**2`` consecutive steps,
+    block after block along the smaller curve (see :func:`downsample`),
+    so repeating a value that many times paints its pixel's whole block.
+    ``downsample(upsample(values, f), f) == values``.  See docs/hilbert.md.
+    """
+    if not isinstance(values, (list, tuple)):
+        raise TypeError(
+            f"upsample: values must be a list, got {type(values).__name__}"
+        )
+    _check_integer(factor, "factor", "upsample")
+    if _order_of_length(len(values)) is None:
+        raise ValueError(
+            f"upsample: values must have 4**n values (1, 4, 16, 64, 256, "
+            f"1024, ...), got {len(values)}"
+        )
+    if not _is_power_of_two(factor):
+        raise ValueError(
+            f"upsample: factor must be a power of two (1, 2, 4, ...), got {factor}"
+        )
+    run = factor * factor
+    return [value for value in values for _ in range(run)]
 
 
 @functools.lru_cache(maxsize=16)

@@ -22,7 +22,7 @@ import random
 import sys
 from typing import TextIO
 
-from . import drawing, hilbert, shapes
+from . import drawing, shapes
 from ..layers import Dense, LeakyReLU
 from ..metrics import confusion_matrix
 from ..model import Sequential
@@ -60,19 +60,14 @@ def model_size(model: Sequential) -> int:
 
 
 def inputs(drawings: list, model_side: int, size: int) -> list[list[float]]:
-    """Network inputs for drawings rasterised at ``size`` and read by a model of side ``model_side``.
+    """Network inputs for drawings rendered at ``size`` and read by a model of side ``model_side``.
 
-    A larger grid is shrunk by ``hilbert.downsample``: averaging runs of
-    (size/model_side)^2 consecutive curve values is average pooling.
+    ``drawing.model_input`` for each drawing: a larger grid is shrunk by
+    ``hilbert.downsample`` (averaging runs of (size/model_side)^2 consecutive
+    curve values is average pooling), a smaller one enlarged by
+    ``hilbert.upsample`` (each pixel becomes a block).
     """
-    if size < model_side:
-        raise ValueError(
-            f"size must be at least the model's grid side {model_side} (a larger size is downsampled), got {size}"
-        )
-    factor = size // model_side
-    if factor * model_side != size:
-        raise ValueError(f"size must be the model's grid side {model_side} times a power of two, got {size}")
-    return [hilbert.downsample(drawing.prepare(item, size), factor) for item in drawings]
+    return [drawing.model_input(item, model_side, size) for item in drawings]
 
 
 def evaluate(model: Sequential, size: int = 32, samples: int = 2000, seed: int = 12345) -> dict:

@@ -10,10 +10,10 @@ request in its own thread.  Routes:
     Body ``{"strokes": [[[x, y], ...], ...], "size": 16 | 32 | 64}`` (size
     optional, default the model's grid side).  Answers the normalised grid at
     ``size`` (``drawing.rasterize``), the model's input vector (the grid read
-    along the Hilbert curve, then brought to the model's side: see
-    :func:`model_input`), the hidden pre-activations and activations, the two
-    logits and the two probabilities, computed by calling each layer's
-    ``forward`` in turn.
+    along the Hilbert curve, then brought to the model's side by
+    ``drawing.model_input``; :func:`describe_reading` says how), the hidden
+    pre-activations and activations, the two logits and the two
+    probabilities, computed by calling each layer's ``forward`` in turn.
 
 ``GET /api/model``
     The layers, the grid side, the class names, the kinds of sample drawings
@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import math
 import os
 import random
 import re
@@ -153,10 +152,10 @@ def read_drawing_request(data: object, model_side: int) -> tuple[list[list[tuple
     """Check a parsed ``/api/predict`` body; return the strokes and the grid size.
 
     ``data`` must be ``{"strokes": [[[x, y], ...], ...], "size": 16|32|64}``
-    (``size`` optional: ``model_side``).  Numbers are ints or floats, never
-    booleans, strings or null; at most ``MAX_STROKES`` strokes and
-    ``MAX_POINTS`` points in all.  An empty drawing and a single dot are
-    refused here, with a message for the person drawing.
+    (``size`` optional: ``model_side``).  The strokes are checked by
+    ``drawing.read_strokes`` (numbers are ints or floats, never booleans,
+    strings or null; an empty drawing and a single dot are refused), with at
+    most ``MAX_STROKES`` strokes and ``MAX_POINTS`` points in all.
     """
     if not isinstance(data, dict):
         raise RequestError(
@@ -178,32 +177,11 @@ def read_drawing_request(data: object, model_side: int) -> tuple[list[list[tuple
     raw_strokes = data["strokes"]
     if not isinstance(raw_strokes, list):
         raise RequestError(HTTPStatus.BAD_REQUEST, f"strokes must be a list of strokes, got {_json_type(raw_strokes)}")
-    if len(raw_strokes) > MAX_STROKES:
-        raise RequestError(HTTPStatus.BAD_REQUEST, f"too many strokes: at most {MAX_STROKES}, got {len(raw_strokes)}")
-    strokes = []
-    point_count = 0
-    for stroke_number, raw_stroke in enumerate(raw_strokes):
-        if not isinstance(raw_stroke, list):
-            raise RequestError(
-                HTTPStatus.BAD_REQUEST,
-                f"stroke {stroke_number} must be a list of points [x, y], got {_json_type(raw_stroke)}",
-            )
-        point_count += len(raw_stroke)
-        if point_count > MAX_POINTS:
-            raise RequestError(
-                HTTPStatus.BAD_REQUEST, f"too many points: at most {MAX_POINTS} in all the strokes together"
-            )
-        strokes.append(
-            [_read_point(point, stroke_number, point_number) for point_number, point in enumerate(raw_stroke)]
-        )
-    points = [point for stroke in strokes for point in stroke]
-    if not points:
-        raise RequestError(HTTPStatus.BAD_REQUEST, "the drawing is empty: draw a shape first")
-    if all(point == points[0] for point in points):
-        raise RequestError(
-            HTTPStatus.BAD_REQUEST,
-            "the drawing is a single dot: a dot has no size to scale to the grid, draw a line or a shape",
-        )
+    try:
+        # The one drawing check of the library: it names the stroke and the point.
+        strokes = drawing.read_strokes(raw_strokes, "drawing", max_strokes=MAX_STROKES, max_points=MAX_POINTS)
+    except (TypeError, ValueError) as error:
+        raise RequestError(HTTPStatus.BAD_REQUEST, str(error)) from None
     return strokes, size
 
 
@@ -212,51 +190,14 @@ def allowed_sizes(model_side: int) -> list[int]:
     return sorted(set(SIZES) | {model_side})
 
 
-def _read_point(point: object, stroke_number: int, point_number: int) -> tuple[float, float]:
-    """One point ``[x, y]`` of finite numbers (booleans refused: JSON true is not 1)."""
-    place = f"stroke {stroke_number}, point {point_number}"
-    if not isinstance(point, list) or len(point) != 2:
-        got = f"{len(point)} values" if isinstance(point, list) else _json_type(point)
-        raise RequestError(HTTPStatus.BAD_REQUEST, f"{place} must be a pair [x, y], got {got}")
-    for axis, value in zip("xy", point):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise RequestError(HTTPStatus.BAD_REQUEST, f"{place}: {axis} must be a number, got {_json_type(value)}")
-    try:
-        x, y = float(point[0]), float(point[1])
-    except OverflowError:
-        # An integer of 400 digits is valid JSON, but no float can hold it.
-        raise RequestError(HTTPStatus.BAD_REQUEST, f"{place}: a coordinate is too large for a float") from None
-    if not (math.isfinite(x) and math.isfinite(y)):
-        # 1e999 is valid JSON too, but Python reads it as infinity.
-        raise RequestError(HTTPStatus.BAD_REQUEST, f"{place}: x and y must be finite numbers, got {x}, {y}")
-    return x, y
-
-
 # --- From the grid to what the model reads ----------------------------------------
 
 
-def upsample(values: list[float], factor: int) -> list[float]:
-    """Enlarge an image given in Hilbert order by ``factor`` on each side: repeat each value factor^2 times.
+def describe_reading(size: int, model_side: int) -> dict:
+    """How ``drawing.model_input`` brought a grid of side ``size`` to the model's side, for the page.
 
-    The inverse view of ``hilbert.downsample``: the curve of the larger grid
-    visits each ``factor x factor`` block in ``factor**2`` consecutive steps,
-    block after block along the smaller curve, so repeating every value
-    ``factor**2`` times turns each pixel into a block of its colour
-    (nearest-neighbour enlargement), and ``downsample(upsample(v, f), f) == v``.
+    Returns ``{"mode": "downsample" | "as is" | "upsample", "factor", "text"}``.
     """
-    return [value for value in values for _ in range(factor * factor)]
-
-
-def model_input(grid: list[list[float]], model_side: int) -> tuple[list[float], dict]:
-    """The model's input for a grid of any side in SIZES, and how it was made.
-
-    The grid is read along the Hilbert curve; a larger grid is then shrunk by
-    ``hilbert.downsample`` (average pooling), a smaller one enlarged by
-    :func:`upsample` (each pixel a block).  Returns the values and
-    ``{"mode": "downsample" | "as is" | "upsample", "factor", "text"}``.
-    """
-    size = len(grid)
-    values = hilbert.flatten(grid)
     if size > model_side:
         factor = size // model_side
         text = (
@@ -264,7 +205,7 @@ def model_input(grid: list[list[float]], model_side: int) -> tuple[list[float], 
             f"{factor * factor} consecutive values along the Hilbert curve is averaged, which is "
             f"{factor} × {factor} average pooling."
         )
-        return hilbert.downsample(values, factor), {"mode": "downsample", "factor": factor, "text": text}
+        return {"mode": "downsample", "factor": factor, "text": text}
     if size < model_side:
         factor = model_side // size
         text = (
@@ -273,9 +214,9 @@ def model_input(grid: list[list[float]], model_side: int) -> tuple[list[float], 
             f"{factor} × {factor} block (the inverse of the pooling). The model learned from "
             f"{model_side} × {model_side} drawings, so these coarser pictures can fool it."
         )
-        return upsample(values, factor), {"mode": "upsample", "factor": factor, "text": text}
+        return {"mode": "upsample", "factor": factor, "text": text}
     text = f"Drawn at {size} × {size}: the model reads these {size * size} values along the Hilbert curve as they are."
-    return values, {"mode": "as is", "factor": 1, "text": text}
+    return {"mode": "as is", "factor": 1, "text": text}
 
 
 def _rounded(values: list[float], digits: int = 4) -> list[float]:
@@ -329,7 +270,8 @@ class Explainer:
             grid = drawing.rasterize(strokes, size)
         except ValueError as error:
             raise RequestError(HTTPStatus.BAD_REQUEST, str(error)) from None
-        inputs, reading = model_input(grid, self.side)
+        inputs = drawing.model_input(grid, self.side)
+        reading = describe_reading(size, self.side)
         outputs = self.forward(inputs)
         pre_activations, activations, logits = outputs[0], outputs[1], outputs[2]
         probabilities = outputs[3] if len(outputs) == 4 else softmax_row(logits)
