@@ -8,8 +8,16 @@ Nothing but the standard library is imported, on Python 3.10 and later.
 """
 
 from .gradcheck import gradcheck
-from .layers import Dense, Layer, LeakyReLU, Linear, Parameter, Pass, ReLU, Sigmoid, Softmax, Tanh
-from .losses import CrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy
+from .layers import Dense, Identity, Layer, LeakyReLU, Linear, Parameter, Pass, ReLU, Sigmoid, Softmax, Tanh
+from .losses import (
+    CrossEntropy,
+    CrossEntropyLoss,
+    Loss,
+    MeanSquaredError,
+    MSELoss,
+    ProbabilityCrossEntropy,
+    SoftmaxCrossEntropy,
+)
 from .metrics import accuracy, confusion_matrix, cosine_similarity
 from .model import Sequential, TrainingDivergedError
 from .optimizers import SGD, Adam, Optimizer
@@ -32,16 +40,20 @@ def square_detector() -> Sequential:
 __all__ = [
     "Adam",
     "CrossEntropy",
+    "CrossEntropyLoss",
     "Dense",
+    "Identity",
     "Layer",
     "LeakyReLU",
     "Linear",
     "Loss",
     "MeanSquaredError",
+    "MSELoss",
     "ModelFileError",
     "Optimizer",
     "Parameter",
     "Pass",
+    "ProbabilityCrossEntropy",
     "ReLU",
     "SGD",
     "Sequential",

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from .gradcheck import gradcheck, numeric_gradient, print_report
-from .layers import Dense, LeakyReLU, Linear, ReLU, Sigmoid, Tanh
+from .layers import Dense, Identity, LeakyReLU, ReLU, Sigmoid, Tanh
 from .layers.activations import ElementwiseActivation, softmax_row
 from .layers.base import Parameter
 from .losses import Loss, MeanSquaredError, SoftmaxCrossEntropy
@@ -74,7 +74,7 @@ def _make_activation(name: str) -> ElementwiseActivation:
         "leaky_relu": LeakyReLU,
         "sigmoid": Sigmoid,
         "tanh": Tanh,
-        "linear": Linear,
+        "linear": Identity,
     }
     return layers[name]()
 

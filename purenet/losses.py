@@ -18,6 +18,7 @@ import warnings
 from . import matrices
 from .layers.activations import softmax_row
 from .matrices import Matrix
+from .validation import is_finite, is_integer, is_number
 
 PROBABILITY_CLIP = 1e-7
 
@@ -43,11 +44,11 @@ def target_rows(target: object, batch: int, classes: int, loss_name: str) -> Mat
                 )
             row = []
             for value in item:
-                if isinstance(value, bool) or not isinstance(value, (int, float)) or not matrices.is_finite(value):
+                if not is_number(value) or not is_finite(value):
                     raise ValueError(f"{loss_name}: target[{index}] must hold finite numbers, got {value!r}")
                 row.append(float(value))
             rows.append(row)
-        elif isinstance(item, int) and not isinstance(item, bool):
+        elif is_integer(item):
             if not 0 <= item < classes:
                 raise ValueError(
                     f"{loss_name}: target[{index}] is class {item}, but the output has {classes} classes "
@@ -108,7 +109,7 @@ def log_sum_exp(row: list[float]) -> float:
 
 
 class SoftmaxCrossEntropy(Loss):
-    """Softmax followed by cross-entropy, computed together from logits z.
+    """Softmax followed by cross-entropy, computed together from logits z (PyTorch's ``CrossEntropyLoss``).
 
     forward:  L = (1/N) sum_n [ logsumexp(z_n) - sum_k t_nk z_nk ]
               (= -(1/N) sum_n sum_k t_nk log softmax(z_n)_k, without taking log of 0)
@@ -117,7 +118,8 @@ class SoftmaxCrossEntropy(Loss):
     This is the default loss for classification: give it the raw scores of a
     model that does *not* end in a Softmax layer. It warns once if its input
     rows already look like probabilities. Derivation of (p - t)/N through the
-    full softmax Jacobian: docs/losses.md.
+    full softmax Jacobian: docs/losses.md. ``CrossEntropyLoss`` is the same
+    class under PyTorch's name.
     """
 
     def __init__(self) -> None:
@@ -134,7 +136,7 @@ class SoftmaxCrossEntropy(Loss):
             warnings.warn(
                 "SoftmaxCrossEntropy expects logits (raw scores), but every row of its input is between "
                 "0 and 1 and sums to 1: it looks like probabilities. Applying softmax twice flattens the "
-                "gradient. Remove the final Softmax layer, or use CrossEntropy on probabilities.",
+                "gradient. Remove the final Softmax layer, or use ProbabilityCrossEntropy on probabilities.",
                 stacklevel=2,
             )
         total = 0.0
@@ -158,7 +160,7 @@ def _looks_like_probabilities(output: Matrix) -> bool:
     return all(min(row) >= 0.0 and max(row) <= 1.0 and abs(sum(row) - 1.0) < 1e-6 for row in output)
 
 
-class CrossEntropy(Loss):
+class ProbabilityCrossEntropy(Loss):
     """Cross-entropy on probabilities p (for example the output of a Softmax layer).
 
     forward:  L = -(1/N) sum_n sum_k t_nk log(clip(p_nk))
@@ -169,7 +171,8 @@ class CrossEntropy(Loss):
     This is the less stable form: the clipping bounds the loss of a confident
     wrong answer at -log(1e-7) ~ 16.1, and the Softmax layer's Jacobian must be
     applied separately. Prefer ``SoftmaxCrossEntropy`` on logits
-    (docs/stability.md).
+    (docs/stability.md). PyTorch has no single class for it: it is
+    ``nn.NLLLoss`` applied to ``log(clamp(p))``.
     """
 
     def __init__(self) -> None:
@@ -177,16 +180,17 @@ class CrossEntropy(Loss):
         self._targets: Matrix | None = None
 
     def forward(self, output: Matrix, target: object) -> float:
-        batch, classes = _output_shape(output, "CrossEntropy")
+        name = type(self).__name__
+        batch, classes = _output_shape(output, name)
         for index, row in enumerate(output):
             # Written so that NaN fails too: every comparison with NaN is False.
             if not all(0.0 <= p <= 1.0 for p in row):
                 raise ValueError(
-                    f"CrossEntropy expects probabilities in [0, 1], but output[{index}] is {row}; "
-                    "for raw scores (logits) use SoftmaxCrossEntropy"
+                    f"{name} expects probabilities in [0, 1], but output[{index}] is {row}; "
+                    "for raw scores (logits) use SoftmaxCrossEntropy (PyTorch's CrossEntropyLoss)"
                 )
-        targets = target_rows(target, batch, classes, "CrossEntropy")
-        _check_distribution_rows(targets, "CrossEntropy")
+        targets = target_rows(target, batch, classes, name)
+        _check_distribution_rows(targets, name)
         total = 0.0
         for probability_row, target_row in zip(output, targets):
             for p, t in zip(probability_row, target_row):
@@ -206,6 +210,19 @@ class CrossEntropy(Loss):
         ]
 
 
+class CrossEntropy(ProbabilityCrossEntropy):
+    """``ProbabilityCrossEntropy`` under its old name, which warns: PyTorch's ``CrossEntropyLoss`` takes logits."""
+
+    def __init__(self) -> None:
+        warnings.warn(
+            "purenet.CrossEntropy takes probabilities, unlike PyTorch's CrossEntropyLoss, which takes logits; "
+            "use ProbabilityCrossEntropy on probabilities, or CrossEntropyLoss (SoftmaxCrossEntropy) on logits",
+            FutureWarning,
+            stacklevel=2,
+        )
+        super().__init__()
+
+
 class MeanSquaredError(Loss):
     """Mean squared error, averaged over samples and outputs (PyTorch's ``MSELoss()``).
 
@@ -220,9 +237,7 @@ class MeanSquaredError(Loss):
 
     def forward(self, output: Matrix, target: object) -> float:
         batch, width = _output_shape(output, "MeanSquaredError")
-        if width == 1 and isinstance(target, (list, tuple)) and any(
-            isinstance(item, int) and not isinstance(item, bool) for item in target
-        ):
+        if width == 1 and isinstance(target, (list, tuple)) and any(is_integer(item) for item in target):
             # A class index becomes a one-hot row, and with one output every one-hot row is [1.0].
             raise ValueError(
                 "MeanSquaredError: the targets are class indices, but the output has a single value, so every "
@@ -236,3 +251,8 @@ class MeanSquaredError(Loss):
         self._require_forward(self._difference)
         count = len(self._difference) * len(self._difference[0])
         return [[2.0 * d / count for d in row] for row in self._difference]
+
+
+# PyTorch's names for the same losses, so that code written for torch.nn reads the same here.
+CrossEntropyLoss = SoftmaxCrossEntropy
+MSELoss = MeanSquaredError

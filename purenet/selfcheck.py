@@ -1,8 +1,8 @@
 """Check every gradient purenet computes against central finite differences.
 
 ``check_everything()`` runs ``purenet.gradcheck`` on every layer (Dense,
-Linear, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax) and every loss
-(SoftmaxCrossEntropy, CrossEntropy, MeanSquaredError), each on a small batch
+Identity, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax) and every loss
+(SoftmaxCrossEntropy, ProbabilityCrossEntropy, MeanSquaredError), each on a small batch
 of seeded random inputs, and on a whole model if one is given (at most
 ``MODEL_ENTRIES`` entries of each of its tensors, drawn at random). It prints one
 line per checked tensor::
@@ -27,10 +27,10 @@ import sys
 from typing import TextIO
 
 from .gradcheck import gradcheck, print_report
-from .layers import Dense, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh
+from .layers import Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from .layers.activations import softmax_row
 from .layers.base import Layer
-from .losses import CrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy
+from .losses import Loss, MeanSquaredError, ProbabilityCrossEntropy, SoftmaxCrossEntropy
 from .matrices import Matrix
 from .model import Sequential
 from .serialization import load
@@ -60,14 +60,14 @@ def component_checks(rng: random.Random) -> list[tuple[str, Layer | Loss, Matrix
         ("Dense", Dense(FEATURES, 4, rng=rng), _uniform(rng, BATCH, FEATURES), None),
         ("Dense(xavier)", Dense(FEATURES, 4, init="xavier", rng=rng), _uniform(rng, BATCH, FEATURES), None),
     ]
-    for layer in (Linear(), ReLU(), LeakyReLU(), LeakyReLU(0.2), Sigmoid(), Tanh()):
+    for layer in (Identity(), ReLU(), LeakyReLU(), LeakyReLU(0.2), Sigmoid(), Tanh()):
         checks.append((repr(layer).replace("()", ""), layer, _away_from_zero(rng, BATCH, FEATURES), None))
     checks.append(("Softmax", Softmax(), _uniform(rng, BATCH, FEATURES), None))
     checks.append(("SoftmaxCrossEntropy", SoftmaxCrossEntropy(), _uniform(rng, BATCH, FEATURES), classes))
     probabilities = [softmax_row(row) for row in _uniform(rng, BATCH, FEATURES)]
-    checks.append(("CrossEntropy", CrossEntropy(), probabilities, classes))
+    checks.append(("ProbabilityCrossEntropy", ProbabilityCrossEntropy(), probabilities, classes))
     soft_targets = [softmax_row(row) for row in _uniform(rng, BATCH, FEATURES)]
-    checks.append(("CrossEntropy(soft)", CrossEntropy(), probabilities, soft_targets))
+    checks.append(("ProbabilityCrossEntropy(soft)", ProbabilityCrossEntropy(), probabilities, soft_targets))
     checks.append(("MeanSquaredError", MeanSquaredError(), _uniform(rng, BATCH, FEATURES), _uniform(rng, BATCH, FEATURES)))
     return checks
 
@@ -115,7 +115,7 @@ def check_everything(
         model: a ``Sequential`` (or the path of a saved model) to check as a
             whole: two seeded random samples of its input width with random
             class-index targets, under ``SoftmaxCrossEntropy`` (or
-            ``CrossEntropy`` if it ends in Softmax). Every parameter is
+            ``ProbabilityCrossEntropy`` if it ends in Softmax). Every parameter is
             nudged twice, so a large model takes a while.
         stream: where to print (default: standard output).
         tolerance: the largest relative error that passes.
@@ -136,7 +136,7 @@ def check_everything(
         if not isinstance(model, Sequential):
             raise TypeError(f"check_everything: model must be a Sequential or a path, got {type(model).__name__}")
         inputs, targets = model_inputs(model, rng)
-        loss: Loss = CrossEntropy() if isinstance(model.layers[-1], Softmax) else SoftmaxCrossEntropy()
+        loss: Loss = ProbabilityCrossEntropy() if isinstance(model.layers[-1], Softmax) else SoftmaxCrossEntropy()
         errors = gradcheck(model, inputs, targets, loss=loss, seed=SEED, entries=MODEL_ENTRIES)
         results.append(print_report("model", errors, tolerance, out))
     out.write("-" * 66 + "\n")

@@ -98,7 +98,7 @@ def test_every_option_runs_and_fits_80_columns(activation, loss):
 
 @pytest.mark.parametrize(("activation", "loss"), ALL_OPTIONS)
 def test_printed_values_are_purenets(activation, loss):
-    layers = {"relu": pn.ReLU(), "leaky_relu": pn.LeakyReLU(), "sigmoid": pn.Sigmoid(), "tanh": pn.Tanh(), "linear": pn.Linear()}
+    layers = {"relu": pn.ReLU(), "leaky_relu": pn.LeakyReLU(), "sigmoid": pn.Sigmoid(), "tanh": pn.Tanh(), "linear": pn.Identity()}
     loss_function = pn.SoftmaxCrossEntropy() if loss == "softmax_cross_entropy" else pn.MeanSquaredError()
     expected = reference(layers[activation], loss_function)
     model = expected["model"]

@@ -2,6 +2,7 @@
 
 import math
 import random
+import warnings
 
 import pytest
 from conftest import assert_close, central_difference
@@ -9,7 +10,7 @@ from conftest import assert_close, central_difference
 import purenet as pn
 from purenet.layers.activations import softmax_jacobian
 
-ACTIVATIONS = [pn.Linear, pn.ReLU, pn.LeakyReLU, pn.Sigmoid, pn.Tanh, pn.Softmax]
+ACTIVATIONS = [pn.Identity, pn.ReLU, pn.LeakyReLU, pn.Sigmoid, pn.Tanh, pn.Softmax]
 
 
 def flatten(values):
@@ -144,9 +145,22 @@ def test_dense_forward_refuses_wrong_width_and_backward_wrong_shape():
 # --- activations: forward values -------------------------------------------------
 
 
-def test_linear_and_pass_are_the_identity():
-    assert pn.Pass is pn.Linear
-    assert_close(pn.Linear().forward([[-2.0, 0.0, 3.5]]), [[-2.0, 0.0, 3.5]])
+def test_identity_and_its_original_name_pass_let_values_through_silently():
+    assert pn.Pass is pn.Identity
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        layer = pn.Pass()
+        assert_close(layer.forward([[-2.0, 0.0, 3.5]]), [[-2.0, 0.0, 3.5]])
+        assert_close(layer.backward([[1.0, -4.0, 0.5]]), [[1.0, -4.0, 0.5]])
+        assert repr(pn.Identity()) == "Identity()"
+
+
+def test_linear_still_builds_the_identity_but_warns_that_pytorchs_linear_is_dense():
+    with pytest.warns(FutureWarning, match=r"purenet\.Linear is the identity layer.*use Identity.*nn\.Linear is purenet\.Dense"):
+        layer = pn.Linear()
+    assert isinstance(layer, pn.Identity)
+    assert_close(layer.forward([[-2.0, 0.0, 3.5]]), [[-2.0, 0.0, 3.5]])
+    assert_close(layer.backward([[1.0, -4.0, 0.5]]), [[1.0, -4.0, 0.5]])
 
 
 def test_relu_forward_by_hand():

@@ -9,7 +9,7 @@ from conftest import assert_close, central_difference
 
 import purenet as pn
 
-LOSSES = [pn.SoftmaxCrossEntropy, pn.CrossEntropy, pn.MeanSquaredError]
+LOSSES = [pn.SoftmaxCrossEntropy, pn.ProbabilityCrossEntropy, pn.MeanSquaredError]
 
 
 # --- SoftmaxCrossEntropy -------------------------------------------------------------
@@ -40,7 +40,7 @@ def test_class_indices_and_one_hot_give_the_same_loss_and_gradient():
     labels = [0, 3, 1, 1, 2]
     one_hot = [[1.0 if k == label else 0.0 for k in range(4)] for label in labels]
     for loss_class in LOSSES:
-        outputs = logits if loss_class is not pn.CrossEntropy else pn.Softmax().forward(logits)
+        outputs = logits if loss_class is not pn.ProbabilityCrossEntropy else pn.Softmax().forward(logits)
         by_index, by_rows = loss_class(), loss_class()
         assert by_index.forward(outputs, labels) == pytest.approx(by_rows.forward(outputs, one_hot), rel=1e-12)
         assert_close(by_index.backward(), by_rows.backward(), rel=1e-12)
@@ -94,11 +94,11 @@ def test_softmax_cross_entropy_refuses_targets_that_are_not_distributions():
         pn.SoftmaxCrossEntropy().forward([[1.0, 2.0]], [[2.0, 0.0]])
 
 
-# --- CrossEntropy ----------------------------------------------------------------------
+# --- ProbabilityCrossEntropy ----------------------------------------------------------------------
 
 
 def test_cross_entropy_by_hand():
-    loss = pn.CrossEntropy()
+    loss = pn.ProbabilityCrossEntropy()
     # -(log 0.75 + log 0.5) / 2
     value = loss.forward([[0.25, 0.75], [0.5, 0.5]], [1, 0])
     assert value == pytest.approx(-(math.log(0.75) + math.log(0.5)) / 2.0)
@@ -107,7 +107,7 @@ def test_cross_entropy_by_hand():
 
 
 def test_cross_entropy_clips_zero_probability():
-    loss = pn.CrossEntropy()
+    loss = pn.ProbabilityCrossEntropy()
     value = loss.forward([[0.0, 1.0]], [0])
     assert math.isfinite(value)
     assert value == pytest.approx(-math.log(1e-7))
@@ -120,14 +120,34 @@ def test_cross_entropy_clips_zero_probability():
 @pytest.mark.parametrize("row", [[1.5, -0.5], [-0.1, 1.1], [0.3, 2.0]])
 def test_cross_entropy_refuses_values_outside_zero_one_and_points_to_softmax_cross_entropy(row):
     with pytest.raises(ValueError, match=r"CrossEntropy expects probabilities in \[0, 1\].*output\[0\].*use SoftmaxCrossEntropy"):
-        pn.CrossEntropy().forward([row], [0])
+        pn.ProbabilityCrossEntropy().forward([row], [0])
 
 
 @pytest.mark.parametrize("row", [[math.nan, 0.5], [0.5, math.nan]])
 def test_cross_entropy_refuses_nan_probabilities(row):
     # NaN is not a probability; it must not be skipped silently (target 1 gives log 2 otherwise).
     with pytest.raises(ValueError, match=r"CrossEntropy.*output\[0\]"):
-        pn.CrossEntropy().forward([row], [1])
+        pn.ProbabilityCrossEntropy().forward([row], [1])
+
+
+def test_the_old_cross_entropy_still_works_on_probabilities_but_warns_and_names_both_replacements():
+    with pytest.warns(FutureWarning, match=r"CrossEntropy takes probabilities.*ProbabilityCrossEntropy.*CrossEntropyLoss \(SoftmaxCrossEntropy\)"):
+        old = pn.CrossEntropy()
+    assert isinstance(old, pn.ProbabilityCrossEntropy)
+    probabilities, target = [[0.25, 0.75], [0.5, 0.5]], [1, 0]
+    new = pn.ProbabilityCrossEntropy()
+    assert old.forward(probabilities, target) == pytest.approx(new.forward(probabilities, target), rel=1e-15)
+    assert_close(old.backward(), new.backward(), rel=1e-15)
+
+
+def test_pytorchs_loss_names_are_the_same_classes_and_warn_nothing():
+    assert pn.CrossEntropyLoss is pn.SoftmaxCrossEntropy
+    assert pn.MSELoss is pn.MeanSquaredError
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert pn.CrossEntropyLoss().forward([[0.0, 0.0]], [1]) == pytest.approx(math.log(2.0), rel=1e-12)
+        assert pn.MSELoss().forward([[1.0, 3.0]], [[0.0, 0.0]]) == pytest.approx(5.0, rel=1e-12)
+        pn.ProbabilityCrossEntropy()
 
 
 # --- MeanSquaredError --------------------------------------------------------------------
@@ -211,7 +231,7 @@ def test_backward_before_forward_raises(loss_class):
 
 def sample_case(loss_class, batch, rng):
     classes = 3
-    if loss_class is pn.CrossEntropy:
+    if loss_class is pn.ProbabilityCrossEntropy:
         # probabilities well inside (1e-7, 1 - 1e-7), so no step crosses the clip
         output = pn.Softmax().forward([[rng.uniform(-1.0, 1.0) for _ in range(classes)] for _ in range(batch)])
     else:
@@ -246,6 +266,6 @@ def test_every_loss_gradient_matches_an_independent_central_difference(loss_clas
 def test_soft_target_gradients_match_central_difference():
     output = [[0.3, -1.2, 0.8], [1.0, 0.0, -0.5]]
     target = [[0.2, 0.5, 0.3], [0.0, 0.1, 0.9]]
-    for loss_class in (pn.SoftmaxCrossEntropy, pn.CrossEntropy):
+    for loss_class in (pn.SoftmaxCrossEntropy, pn.ProbabilityCrossEntropy):
         values = output if loss_class is pn.SoftmaxCrossEntropy else pn.Softmax().forward(output)
         assert pn.gradcheck(loss_class(), values, target)["input"] < 1e-6

@@ -46,8 +46,8 @@ def test_every_layer_and_loss_passes():
     assert text.splitlines()[0].split() == ["component", "parameter", "rel.", "error", "result"]
     rows = report_lines(text)
     components = {component for component, _, _, _ in rows}
-    for name in ("Dense", "Linear", "ReLU", "LeakyReLU(alpha=0.01)", "Sigmoid", "Tanh", "Softmax",
-                 "SoftmaxCrossEntropy", "CrossEntropy", "MeanSquaredError"):
+    for name in ("Dense", "Identity", "ReLU", "LeakyReLU(alpha=0.01)", "Sigmoid", "Tanh", "Softmax",
+                 "SoftmaxCrossEntropy", "ProbabilityCrossEntropy", "MeanSquaredError"):
         assert name in components
     assert {parameter for component, parameter, _, _ in rows if component == "Dense"} == {"input", "weight", "bias"}
     assert all(verdict == "PASS" and error < 1e-8 for _, _, error, verdict in rows)

@@ -9,6 +9,7 @@ Derivations of every derivative here: docs/activations.md.
 from __future__ import annotations
 
 import math
+import warnings
 
 from .. import matrices
 from ..matrices import Matrix, Vector
@@ -64,10 +65,10 @@ class ElementwiseActivation(Layer):
         return f"{type(self).__name__}()"
 
 
-class Linear(ElementwiseActivation):
-    """The identity, f(x) = x, f'(x) = 1: a layer that lets values pass unchanged.
+class Identity(ElementwiseActivation):
+    """The identity, f(x) = x, f'(x) = 1: a layer that lets values pass unchanged (PyTorch's ``nn.Identity``).
 
-    The original design called it ``Pass``; both names work.
+    The original design called it ``Pass``, and that name still works.
     """
 
     def function(self, x: float) -> float:
@@ -77,7 +78,24 @@ class Linear(ElementwiseActivation):
         return 1.0
 
 
-Pass = Linear
+Pass = Identity
+
+
+class Linear(Identity):
+    """The identity layer under its old name, which warns: PyTorch's ``nn.Linear`` is purenet's ``Dense``.
+
+    Kept so that old code runs; a model file holding ``"Linear"`` loads as
+    ``Identity`` without a warning.
+    """
+
+    def __init__(self) -> None:
+        warnings.warn(
+            "purenet.Linear is the identity layer, kept for old code; use Identity "
+            "(PyTorch's nn.Linear is purenet.Dense)",
+            FutureWarning,
+            stacklevel=2,
+        )
+        super().__init__()
 
 
 class ReLU(ElementwiseActivation):
