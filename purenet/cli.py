@@ -15,7 +15,7 @@ import random
 import sys
 
 from . import __version__, datasets, explain, selfcheck
-from .squares import drawing, recipe as squares
+from .squares import drawing, quickdraw, recipe as squares
 from .layers import Dense, ReLU
 from .model import Sequential
 from .optimizers import Adam
@@ -46,7 +46,15 @@ def train_spiral(arguments: argparse.Namespace) -> int:
 
 
 def train_squares(arguments: argparse.Namespace) -> int:
-    """Train the square detector, report held-out accuracy per kind, and save the model."""
+    """Train the square detector (with real drawings from --extra), report held-out accuracy, save the model."""
+    extra = []
+    extra_files = []
+    # Every file is read before training starts, so that a bad line stops the run at once.
+    for path, label in arguments.extra or []:
+        drawings = quickdraw.read(path)
+        extra += [(label, item["strokes"]) for item in drawings]
+        extra_files.append({"file": path, "label": label, "drawings": len(drawings)})
+        print(f"extra drawings: {len(drawings)} from {path} as {label!r}")
     model, report = squares.train(
         samples=arguments.samples,
         size=arguments.size,
@@ -57,7 +65,14 @@ def train_squares(arguments: argparse.Namespace) -> int:
         optimizer=arguments.optimizer,
         seed=arguments.seed,
         verbose=0 if arguments.quiet else 1,
+        extra=extra,
     )
+    if extra:
+        counts = report["extra"]
+        print(
+            f"extra drawings used: {len(extra)} ({counts['train']} training, {counts['validation']} validation, "
+            f"{counts['test']} test), with {arguments.samples} generated ones"
+        )
     print(model.summary())
     print("on the test split:")
     print(squares.format_report(report))
@@ -68,11 +83,12 @@ def train_squares(arguments: argparse.Namespace) -> int:
         f"python -m purenet train squares --size {arguments.size} --samples {arguments.samples} "
         f"--hidden {arguments.hidden} --epochs {arguments.epochs} --batch-size {arguments.batch_size} "
         f"--lr {arguments.lr} --optimizer {arguments.optimizer} --seed {arguments.seed}"
-    )
+    ) + "".join(f" --extra {path}:{label}" for path, label in arguments.extra or [])
     metadata = {
         "task": "squares",
         "command": command,
         "seed": arguments.seed,
+        "extra": extra_files,
         "test": report,
         "evaluation": evaluation,
         "purenet_version": __version__,
@@ -84,10 +100,26 @@ def train_squares(arguments: argparse.Namespace) -> int:
 
 
 def evaluate_model(arguments: argparse.Namespace) -> int:
-    """Evaluate a saved square detector on freshly generated drawings."""
+    """Evaluate a saved square detector on fresh generated drawings, or on real ones (--drawings)."""
+    if arguments.drawings is None and (arguments.label or arguments.limit):
+        raise ValueError("--label and --limit describe the drawings of --drawings FILE.ndjson: give that file too")
     model = load(arguments.model)
-    report = squares.evaluate(model, size=arguments.size, samples=arguments.samples, seed=arguments.seed)
-    print(squares.format_report(report))
+    if arguments.drawings is None:
+        report = squares.evaluate(model, size=arguments.size, samples=arguments.samples, seed=arguments.seed)
+        print(squares.format_report(report))
+        return 0
+    drawings = quickdraw.read(arguments.drawings, limit=arguments.limit)
+    if not drawings:
+        raise ValueError(f"file {arguments.drawings!r} holds no drawings")
+    result = squares.evaluate_drawings(model, [item["strokes"] for item in drawings], size=arguments.size)
+    print(
+        f"called square: {result['share_square']:.2%} ({result['called_square']} of {result['drawings']} "
+        f"drawings from {arguments.drawings}, at {arguments.size}x{arguments.size})"
+    )
+    if arguments.label == "square":
+        print(f"accuracy on these squares: {result['share_square']:.2%}")
+    elif arguments.label == "other":
+        print(f"accuracy on these drawings of other things: {1 - result['share_square']:.2%}")
     return 0
 
 
@@ -165,6 +197,28 @@ def _port(text: str) -> int:
     return value
 
 
+def _extra_drawings(text: str) -> tuple[str, str]:
+    """``FILE.ndjson:square`` or ``FILE.ndjson:other``: checked before training, like ``--out``."""
+    path, colon, label = text.rpartition(":")
+    if not colon or not path:
+        raise argparse.ArgumentTypeError(
+            f"must be FILE.ndjson:square or FILE.ndjson:other (a file, a colon, a label), got {text!r}"
+        )
+    if label not in squares.EXTRA_LABELS:
+        raise argparse.ArgumentTypeError(
+            f"unknown label {label!r} in {text!r}: expected {' or '.join(squares.EXTRA_LABELS)}"
+        )
+    if not os.path.isfile(path):
+        raise argparse.ArgumentTypeError(f"no such file {path!r} (in {text!r})")
+    return path, label
+
+
+def _drawings_file(text: str) -> str:
+    if not os.path.isfile(text):
+        raise argparse.ArgumentTypeError(f"no such file {text!r}")
+    return text
+
+
 def _output_file(text: str) -> str:
     """A path that can be written: checked before training, so that a long run is not lost."""
     folder = os.path.dirname(os.path.abspath(text)) if text else ""
@@ -212,15 +266,25 @@ def build_parser() -> argparse.ArgumentParser:
     square.add_argument("--seed", type=int, default=0, help="random seed for data and weights (default 0)")
     square.add_argument("--out", type=_output_file, default="square_detector.json",
                         help="where to save (default square_detector.json)")
+    square.add_argument("--extra", type=_extra_drawings, action="append", metavar="FILE.ndjson:LABEL",
+                        help="also learn from the real drawings in a Quick, Draw! file, labelled square or "
+                             "other; repeatable; each label's drawings split 80/10/10 like the generated ones")
     square.add_argument("--quiet", action="store_true", help="no progress bar")
     square.set_defaults(run=train_squares)
 
-    evaluate = commands.add_parser("evaluate", help="measure a square detector on fresh drawings")
+    evaluate = commands.add_parser(
+        "evaluate", help="measure a square detector on fresh drawings, or on real ones (--drawings)"
+    )
     evaluate.add_argument("model", metavar="MODEL", help="a saved model, e.g. purenet/squares/models/square_detector.json")
     evaluate.add_argument("--size", type=_power_of_two, default=32,
                           help="render the drawings at this size; larger than the model's is downsampled (default 32)")
     evaluate.add_argument("--samples", type=_positive_int, default=2000, help="fresh drawings (default 2000)")
     evaluate.add_argument("--seed", type=int, default=12345, help="seed of the fresh drawings (default 12345)")
+    evaluate.add_argument("--drawings", type=_drawings_file, metavar="FILE.ndjson",
+                          help="measure on the real drawings of a Quick, Draw! file instead: the share called square")
+    evaluate.add_argument("--label", choices=tuple(squares.EXTRA_LABELS),
+                          help="what the drawings of --drawings are (square or other): also print the accuracy")
+    evaluate.add_argument("--limit", type=_positive_int, help="read at most this many drawings of --drawings")
     evaluate.set_defaults(run=evaluate_model)
 
     predict = commands.add_parser("predict", help="is the drawing in FILE a square?")

@@ -10,7 +10,7 @@ import pytest
 
 import purenet as pn
 from purenet import cli, squares
-from purenet.squares import shapes
+from purenet.squares import quickdraw, shapes
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -119,3 +119,93 @@ def test_impossible_options_are_refused_by_the_parser(option, value):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert option in result.stderr
+
+
+# --- real drawings: evaluate --drawings, train squares --extra -----------------------------
+
+RULER_SQUARE = [[(10, 10), (60, 10), (60, 60), (10, 60), (10, 10)]]
+
+
+def write_drawings(path, kind, count, word):
+    """A Quick, Draw! file of generated drawings, written the way the demo's --collect writes them."""
+    for seed in range(count):
+        quickdraw.append(path, shapes.sample(kind, random.Random(seed)), word)
+    return path
+
+
+def test_evaluate_on_real_drawings_prints_the_share_called_square(tmp_path, capsys):
+    path = write_drawings(tmp_path / "squares.ndjson", "square", 12, "square")
+    quickdraw.append(path, RULER_SQUARE, "square")
+    expected = squares.evaluate_drawings(pn.load(squares.SHIPPED_MODEL), [d["strokes"] for d in quickdraw.read(path)])
+    assert cli.main(["evaluate", squares.SHIPPED_MODEL, "--drawings", str(path), "--label", "square"]) == 0
+    printed = capsys.readouterr().out
+    share = f"{expected['share_square']:.2%}"
+    assert f"called square: {share} ({expected['called_square']} of 13 drawings from {path}, at 32x32)" in printed
+    assert f"accuracy on these squares: {share}" in printed
+    assert "per kind" not in printed
+
+
+def test_evaluate_on_drawings_of_other_things_reports_the_accuracy_as_the_rest(tmp_path, capsys):
+    path = write_drawings(tmp_path / "circles.ndjson", "circle", 8, "circle")
+    assert cli.main(["evaluate", squares.SHIPPED_MODEL, "--drawings", str(path), "--label", "other", "--limit", "5"]) == 0
+    printed = capsys.readouterr().out
+    called = float(printed.split("called square: ")[1].split("%")[0])
+    accuracy = float(printed.split("accuracy on these drawings of other things: ")[1].split("%")[0])
+    assert "of 5 drawings" in printed
+    assert called + accuracy == pytest.approx(100.0, abs=0.011)
+
+
+def test_train_squares_learns_from_extra_drawings_and_says_how_many(tmp_path, capsys):
+    square_file = write_drawings(tmp_path / "mine.ndjson", "square", 30, "square")
+    other_file = write_drawings(tmp_path / "theirs.ndjson", "circle", 10, "circle")
+    out = tmp_path / "with_extra.json"
+    code = cli.main([
+        "train", "squares", "--samples", "200", "--epochs", "1", "--quiet", "--out", str(out),
+        "--extra", f"{square_file}:square", "--extra", f"{other_file}:other",
+    ])
+    assert code == 0
+    printed = capsys.readouterr().out
+    # 30 squares: 3 test, 3 validation, 24 training; 10 others: 1, 1, 8.
+    assert "extra drawings used: 40 (32 training, 4 validation, 4 test), with 200 generated ones" in printed
+    assert "extra square" in printed and "extra other" in printed
+    metadata = pn.load(out).metadata
+    assert f"--extra {square_file}:square --extra {other_file}:other" in metadata["command"]
+    assert metadata["extra"] == [
+        {"file": str(square_file), "label": "square", "drawings": 30},
+        {"file": str(other_file), "label": "other", "drawings": 10},
+    ]
+    assert metadata["test"]["extra"] == {"train": 32, "validation": 4, "test": 4}
+    assert metadata["test"]["samples"] == 20 + 4
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("EXISTING", "must be FILE.ndjson:square or FILE.ndjson:other"),
+        (":square", "must be FILE.ndjson:square or FILE.ndjson:other"),
+        ("EXISTING:round", "unknown label 'round'"),
+        ("EXISTING:", "unknown label ''"),
+        ("no-such-file.ndjson:square", "no such file 'no-such-file.ndjson'"),
+    ],
+)
+def test_a_bad_extra_spec_is_refused_before_training(tmp_path, capsys, spec, message):
+    existing = write_drawings(tmp_path / "some.ndjson", "square", 1, "square")
+    with pytest.raises(SystemExit) as raised:
+        cli.main(["train", "squares", "--extra", spec.replace("EXISTING", str(existing))])
+    assert raised.value.code == 2
+    error = capsys.readouterr().err
+    assert "argument --extra" in error and message in error and "Traceback" not in error
+
+
+def test_real_drawing_errors_are_one_line(tmp_path, capsys):
+    broken = tmp_path / "broken.ndjson"
+    broken.write_text('{"word": "square", "drawing": [[[0, 1], [0, 1]]]}\n{"word": "square"}\n')
+    assert cli.main(["evaluate", squares.SHIPPED_MODEL, "--drawings", str(broken)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: file {str(broken)!r}, line 2: has no \"drawing\"")
+    assert len(error.strip().splitlines()) == 1
+    assert cli.main(["evaluate", squares.SHIPPED_MODEL, "--label", "square"]) == 2
+    assert "give that file too" in capsys.readouterr().err
+    assert cli.main(["train", "squares", "--extra", f"{broken}:square", "--out", str(tmp_path / "m.json")]) == 2
+    assert "line 2" in capsys.readouterr().err
+    assert not (tmp_path / "m.json").exists()

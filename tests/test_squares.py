@@ -131,3 +131,54 @@ def test_the_shipped_model_reads_perfectly_straight_drawings(strokes, expected):
     # perfectly straight square was unlike every square in training and read as "not square".
     probabilities = pn.square_detector().predict_proba([drawing.prepare(strokes)])[0]
     assert probabilities[expected] > 0.9
+
+
+# --- real drawings: train(extra=...) and evaluate_drawings -------------------
+
+
+def test_train_splits_each_labels_extra_drawings_like_the_generated_ones():
+    extra = [("square", shapes.sample("square", random.Random(seed))) for seed in range(20)]
+    extra += [("other", shapes.sample("circle", random.Random(seed))) for seed in range(10)]
+    model, report = squares.train(samples=100, epochs=1, seed=4, verbose=0, extra=extra)
+    # 20 squares: 2 test, 2 validation, 16 training; 10 others: 1, 1, 8.
+    assert report["extra"] == {"train": 24, "validation": 3, "test": 3}
+    assert report["samples"] == 10 + 3
+    assert {"extra square", "extra other"} <= set(report["per_kind"])
+    assert "with real drawings (--extra): 24 in training, 3 in validation, 3 among these" in squares.format_report(report)
+    _, without = squares.train(samples=100, epochs=1, seed=4, verbose=0)
+    assert without["extra"] == {"train": 0, "validation": 0, "test": 0} and without["samples"] == 10
+    assert "--extra" not in squares.format_report(without)
+
+
+@pytest.mark.parametrize(
+    "extra, error, message",
+    [
+        ([("round", [[(0, 0), (1, 1)]])], ValueError, r"train: extra\[0\] has the label 'round'; expected one of square, other"),
+        ([("square", [[(0, 0), (1, 1)]]), "square"], TypeError, r"train: extra\[1\] must be a \(label, drawing\) pair"),
+        ([("other", [[(0, 0), (1, "a")]])], TypeError, r"train: extra\[0\] drawing stroke 0, point 1: y must be a number"),
+        ("square", TypeError, r"train: extra must be a list of \(label, drawing\) pairs, got str"),
+    ],
+)
+def test_train_refuses_bad_extra_drawings_before_training(extra, error, message):
+    with pytest.raises(error, match=message):
+        squares.train(samples=100, epochs=1, verbose=0, extra=extra)
+
+
+def test_evaluate_drawings_is_the_share_the_model_calls_square():
+    model = pn.square_detector()
+    items = [shapes.sample(kind, random.Random(seed)) for kind in ("square", "circle") for seed in range(6)]
+    result = squares.evaluate_drawings(model, items, size=64)
+    expected = model.predict(squares.inputs(items, 32, 64))
+    assert result == {
+        "drawings": 12,
+        "called_square": sum(expected),
+        "share_square": pytest.approx(sum(expected) / 12),
+        "size": 64,
+    }
+    with pytest.raises(ValueError, match="drawings is empty"):
+        squares.evaluate_drawings(model, [])
+
+
+def test_kind_label_covers_generated_and_extra_kinds():
+    assert all(squares.kind_label(kind) == label for kind, label in shapes.KINDS.items())
+    assert squares.kind_label("extra square") == 1 and squares.kind_label("extra other") == 0

@@ -31,6 +31,8 @@ from ..serialization import load
 
 SHIPPED_MODEL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models", "square_detector.json")
 CLASS_NAMES = ("not square", "square")
+EXTRA_LABELS = {"square": 1, "other": 0}
+"""Labels of real drawings added with ``train(extra=...)`` (``--extra FILE:square``), and their classes."""
 
 # The default recipe: measured in docs/squares.md and benchmarks/time_to_accuracy.py.
 DEFAULT_SAMPLES = 7500
@@ -83,10 +85,10 @@ def evaluate(model: Sequential, size: int = 32, samples: int = 2000, seed: int =
 def report(model: Sequential, labelled: list, size: int, seed: int) -> dict:
     """Accuracy overall and per kind, and the confusion matrix, on (kind, drawing) pairs."""
     kinds = [kind for kind, _ in labelled]
-    labels = [shapes.KINDS[kind] for kind in kinds]
+    labels = [kind_label(kind) for kind in kinds]
     predicted = model.predict(inputs([item for _, item in labelled], model_size(model), size))
     per_kind = {}
-    for kind in shapes.KINDS:
+    for kind in [*shapes.KINDS, *(f"extra {label}" for label in EXTRA_LABELS)]:
         outcomes = [p == label for p, label, k in zip(predicted, labels, kinds) if k == kind]
         if outcomes:
             per_kind[kind] = sum(outcomes) / len(outcomes)
@@ -100,6 +102,33 @@ def report(model: Sequential, labelled: list, size: int, seed: int) -> dict:
     }
 
 
+def kind_label(kind: str) -> int:
+    """The class of a kind: ``shapes.KINDS`` for generated drawings, ``EXTRA_LABELS`` for ``"extra square"``, ..."""
+    if kind.startswith("extra "):
+        return EXTRA_LABELS[kind[len("extra ") :]]
+    return shapes.KINDS[kind]
+
+
+def evaluate_drawings(model: Sequential, drawings: list, size: int = 32) -> dict:
+    """The share of ``drawings`` (e.g. real ones from ``quickdraw.read``) that ``model`` calls square.
+
+    Each drawing is rendered at ``size`` and brought to the model's side by
+    ``drawing.model_input``.  Returns ``{"drawings", "called_square",
+    "share_square", "size"}``; for drawings of squares the share is the
+    accuracy, for drawings of anything else it is the error rate.
+    """
+    if not drawings:
+        raise ValueError("evaluate_drawings: drawings is empty: there is nothing to measure")
+    predicted = model.predict(inputs(drawings, model_size(model), size))
+    called_square = sum(1 for answer in predicted if answer == 1)
+    return {
+        "drawings": len(drawings),
+        "called_square": called_square,
+        "share_square": called_square / len(drawings),
+        "size": size,
+    }
+
+
 def format_report(report: dict) -> str:
     """The evaluation as text: overall, per kind, and the confusion matrix."""
     lines = [
@@ -108,8 +137,15 @@ def format_report(report: dict) -> str:
         "per kind:",
     ]
     for kind, value in report["per_kind"].items():
-        label = CLASS_NAMES[shapes.KINDS[kind]]
+        label = CLASS_NAMES[kind_label(kind)]
         lines.append(f"  {kind:<12} ({label:<10}) {value:7.2%}")
+    extra = report.get("extra", {})
+    if any(extra.values()):
+        lines.insert(
+            1,
+            f"with real drawings (--extra): {extra['train']} in training, {extra['validation']} in validation, "
+            f"{extra['test']} among these held-out drawings",
+        )
     (true_negative, false_positive), (false_negative, true_positive) = report["confusion"]
     lines += [
         "confusion matrix (rows: truth, columns: prediction):",
@@ -131,11 +167,23 @@ def train(
     seed: int = 0,
     verbose: int = 1,
     stream: TextIO | None = None,
+    extra: list[tuple[str, object]] | None = None,
 ) -> tuple[Sequential, dict]:
     """Generate drawings, split 80 / 10 / 10 into train / validation / test, and train.
 
+    ``extra``: real drawings to learn from as well, as ``(label, drawing)``
+    pairs with label ``"square"`` or ``"other"`` (``EXTRA_LABELS``), for
+    example ``[("square", d["strokes"]) for d in quickdraw.read(path)]``.
+    Each label's drawings are shuffled by ``random.Random(seed)`` and split
+    like the generated ones: ``n // 10`` to test, ``n // 10`` to validation,
+    the rest to training, each added once (no repetition or weighting).
+    They appear in the report as the kinds ``"extra square"`` and
+    ``"extra other"``.
+
     Returns the model and the test report (``evaluate``'s form, on the test
-    split: drawings the model never saw, never a running training average).
+    split: drawings the model never saw, never a running training average),
+    with ``"extra": {"train", "validation", "test"}``, how many extra
+    drawings went to each part.  See docs/squares.md, "Real drawings".
     """
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}")
@@ -146,9 +194,20 @@ def train(
     training = labelled[: samples - validation_count - test_count]
     validation = labelled[len(training) : len(training) + validation_count]
     test = labelled[len(training) + validation_count :]
+    extra_counts = {"train": 0, "validation": 0, "test": 0}
+    for label, drawings in _extra_by_label(extra).items():
+        random.Random(seed).shuffle(drawings)
+        held_out = len(drawings) // 10
+        kind = f"extra {label}"
+        test = test + [(kind, item) for item in drawings[:held_out]]
+        validation = validation + [(kind, item) for item in drawings[held_out : 2 * held_out]]
+        training = training + [(kind, item) for item in drawings[2 * held_out :]]
+        extra_counts["test"] += held_out
+        extra_counts["validation"] += held_out
+        extra_counts["train"] += len(drawings) - 2 * held_out
 
     def split(part: list) -> tuple[list[list[float]], list[int]]:
-        return inputs([item for _, item in part], size, size), [shapes.KINDS[kind] for kind, _ in part]
+        return inputs([item for _, item in part], size, size), [kind_label(kind) for kind, _ in part]
 
     X_train, y_train = split(training)
     X_validation, y_validation = split(validation)
@@ -168,7 +227,25 @@ def train(
         verbose=verbose,
         stream=stream or sys.stderr,
     )
-    return model, report(model, test, size, seed)
+    return model, {**report(model, test, size, seed), "extra": extra_counts}
+
+
+def _extra_by_label(extra: object) -> dict[str, list]:
+    """Check ``train``'s ``extra`` pairs and group their drawings by label (labels in EXTRA_LABELS order)."""
+    if extra is None:
+        return {}
+    if not isinstance(extra, (list, tuple)):
+        raise TypeError(f"train: extra must be a list of (label, drawing) pairs, got {type(extra).__name__}")
+    grouped: dict[str, list] = {label: [] for label in EXTRA_LABELS}
+    for index, pair in enumerate(extra):
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise TypeError(f"train: extra[{index}] must be a (label, drawing) pair, got {type(pair).__name__}")
+        label, item = pair
+        if label not in EXTRA_LABELS:
+            raise ValueError(f"train: extra[{index}] has the label {label!r}; expected one of {', '.join(EXTRA_LABELS)}")
+        # Checked here, so that a bad drawing is named before any training time is spent.
+        grouped[label].append(drawing.read_strokes(item, f"train: extra[{index}] drawing"))
+    return {label: drawings for label, drawings in grouped.items() if drawings}
 
 
 def square_detector() -> Sequential:
