@@ -55,9 +55,11 @@ MAX_DIMENSIONS = 64
 # An empty tensor of shape [r, 0] reads as r empty lists; without a bound a 100-byte file could ask for 2**64.
 MAX_EMPTY_LISTS = 1_000_000
 
-# dtype name: (bytes per number, struct format of one number, bits of the fraction) for the dtypes purenet reads.
-# BF16 has no struct format: it is read as the upper 16 bits of an F32.
-FLOAT_DTYPES = {"F64": (8, "d", 52), "F32": (4, "f", 23), "F16": (2, "e", 10), "BF16": (2, "H", 7)}
+# The dtypes purenet reads, with their bytes per number.
+FLOAT_DTYPES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2}
+# struct's format and the fraction's bits for each; BF16 has no struct format, it is read as the top half of an F32.
+STRUCT_FORMATS = {"F64": "d", "F32": "f", "F16": "e"}
+FRACTION_BITS = {"F64": 52, "F32": 23, "F16": 10}
 WRITE_DTYPES = ("F64", "F32")
 # The official library's other dtypes: valid in a file, but not floats purenet can compute with.
 OTHER_DTYPES = (
@@ -123,7 +125,7 @@ def save(tensors: Mapping[str, object], metadata: Mapping[str, str] | None = Non
     offset = 0
     for name in sorted(tensors):
         shape, values = shape_and_values(tensors[name], f"save: tensors[{name!r}]")
-        chunk = _encode(values, dtype, f"save: tensors[{name!r}]")
+        chunk = _encode(values, shape, dtype, f"save: tensors[{name!r}]")
         header[name] = {"dtype": dtype, "shape": list(shape), "data_offsets": [offset, offset + len(chunk)]}
         chunks.append(chunk)
         offset += len(chunk)
@@ -219,7 +221,7 @@ def _index(position: int, shape: list[int]) -> str:
     return "".join(f"[{index}]" for index in reversed(indices))
 
 
-def _encode(values: list[float], dtype: str, where: str) -> bytes:
+def _encode(values: list[float], shape: tuple[int, ...], dtype: str, where: str) -> bytes:
     if dtype == "F64":
         # struct copies a Python float's 8 bytes as they are: every value, NaN payloads included, exactly.
         return struct.pack(f"<{len(values)}d", *values)
@@ -232,7 +234,7 @@ def _encode(values: list[float], dtype: str, where: str) -> bytes:
                 struct.pack("<f", value)
             except OverflowError:
                 raise ValueError(
-                    f"{where}: item {position}, {value!r}, is beyond the largest F32 ({FLOAT32_MAX!r}); "
+                    f"{where}{_index(position, list(shape))} is {value!r}, beyond the largest F32 ({FLOAT32_MAX!r}); "
                     "save it as F64, or scale the values"
                 ) from None
         raise
@@ -402,11 +404,11 @@ def _read_entry(name: str, entry: object) -> TensorInfo:
         # In order, as the official library multiplies: it refuses a product that leaves 64 bits on the way.
         if count > LARGEST_SIZE:
             raise SafetensorError(f"{where} shape {shape} has more than 2**64 numbers")
-    expected = count * FLOAT_DTYPES[dtype][0]
+    expected = count * FLOAT_DTYPES[dtype]
     if offsets[1] - offsets[0] != expected:
         raise SafetensorError(
             f"{where} spans {offsets[1] - offsets[0]} bytes ({offsets}), but shape {shape} of {dtype} "
-            f"needs {count} x {FLOAT_DTYPES[dtype][0]} = {expected}"
+            f"needs {count} x {FLOAT_DTYPES[dtype]} = {expected}"
         )
     return TensorInfo(dtype=dtype, shape=tuple(shape), data_offsets=(offsets[0], offsets[1]))
 
@@ -441,8 +443,8 @@ def _decode(chunk: bytes, dtype: str) -> list[float]:
         count = len(chunk) // 2
         chunk = struct.pack(f"<{count}I", *(upper << 16 for upper in struct.unpack(f"<{count}H", chunk)))
         dtype = "F32"
-    size, code, fraction_bits = FLOAT_DTYPES[dtype]
-    values = list(struct.unpack(f"<{len(chunk) // size}{code}", chunk))
+    size, fraction_bits = FLOAT_DTYPES[dtype], FRACTION_BITS[dtype]
+    values = list(struct.unpack(f"<{len(chunk) // size}{STRUCT_FORMATS[dtype]}", chunk))
     if dtype != "F64":
         # Widening keeps every number exactly, but struct may quiet a NaN or drop its payload; rebuild NaNs from bits.
         for position, value in enumerate(values):
