@@ -116,7 +116,9 @@ def save(tensors: Mapping[str, object], metadata: Mapping[str, str] | None = Non
     header: dict[str, object] = {}
     if metadata is not None:
         if not isinstance(metadata, Mapping):
-            raise ArgumentTypeError(f"save: metadata must be a dict of str -> str or None, got {type(metadata).__name__}")
+            raise ArgumentTypeError(
+                f"save: metadata must be a dict of str -> str or None, got {type(metadata).__name__}"
+            )
         for key, value in metadata.items():
             _check_text(key, "save: metadata key")
             _check_text(value, f"save: metadata[{key!r}]")
@@ -136,7 +138,10 @@ def save(tensors: Mapping[str, object], metadata: Mapping[str, str] | None = Non
 
 
 def save_file(
-    tensors: Mapping[str, object], path: str | os.PathLike, metadata: Mapping[str, str] | None = None, dtype: str = "F64"
+    tensors: Mapping[str, object],
+    path: str | os.PathLike,
+    metadata: Mapping[str, str] | None = None,
+    dtype: str = "F64",
 ) -> None:
     """Write ``save(tensors, metadata, dtype)`` to ``path`` atomically: a crash leaves any old file whole."""
     data = save(tensors, metadata, dtype)
@@ -203,7 +208,8 @@ def shape_and_values(tensor: object, where: str = "tensor") -> tuple[tuple[int, 
     for position, value in enumerate(level):
         if not is_number(value):
             raise ArgumentTypeError(
-                f"{where}{_index(position, shape)} must be a number (int or float), got {type(value).__name__} {value!r}"
+                f"{where}{_index(position, shape)} must be a number (int or float), "
+                f"got {type(value).__name__} {value!r}"
             )
         try:
             values.append(float(value))
@@ -380,7 +386,8 @@ def _read_entry(name: str, entry: object) -> TensorInfo:
     if not isinstance(dtype, str) or dtype not in FLOAT_DTYPES:
         if dtype in OTHER_DTYPES:
             raise SafetensorError(
-                f"{where} has dtype {dtype}, a safetensors dtype purenet does not read; it reads {', '.join(FLOAT_DTYPES)}"
+                f"{where} has dtype {dtype}, a safetensors dtype purenet does not read; "
+                f"it reads {', '.join(FLOAT_DTYPES)}"
             )
         raise SafetensorError(
             f"{where} has unknown dtype {dtype!r}; safetensors dtypes are {', '.join((*FLOAT_DTYPES, *OTHER_DTYPES))}"
@@ -429,7 +436,8 @@ def _check_layout(tensors: dict[str, TensorInfo], buffer_length: int) -> None:
         end, previous = info.data_offsets[1], name
     if end > buffer_length:
         raise SafetensorError(
-            f"the tensors end at byte {end} of the buffer, but it holds {buffer_length} bytes; the file may be truncated"
+            f"the tensors end at byte {end} of the buffer, but it holds {buffer_length} bytes; "
+            "the file may be truncated"
         )
     if end < buffer_length:
         raise SafetensorError(
@@ -450,7 +458,8 @@ def _decode(chunk: bytes, dtype: str) -> list[float]:
         for position, value in enumerate(values):
             if math.isnan(value):
                 bits = int.from_bytes(chunk[size * position : size * (position + 1)], "little")
-                values[position] = _float64_nan(bits >> (8 * size - 1), bits & ((1 << fraction_bits) - 1), fraction_bits)
+                sign, fraction = bits >> (8 * size - 1), bits & ((1 << fraction_bits) - 1)
+                values[position] = _float64_nan(sign, fraction, fraction_bits)
     return values
 
 
