@@ -81,8 +81,9 @@ class Value:
             operand; both are None for a leaf).
         left_derivative, right_derivative: the local derivatives
             d(this)/d(left) and d(this)/d(right), computed in the forward pass.
-        operation: the operation's name ("+", "* c", "tanh", ...; "" for a
-            leaf), with ``c`` standing for ``constant``, a plain number.
+        operation: the operation's name ("+", "* c", "c -", "tanh", ...; ""
+            for a leaf), with ``c`` standing for ``constant``, a plain number,
+            on the side where it stood.
         constant: the number operand, or None.
         depth: 0 for a leaf, else one more than the deeper parent's depth.
         label: a name for ``draw`` ("" when none was given).
@@ -179,7 +180,7 @@ class Value:
     def __radd__(self, other: float) -> Value:
         """y = c + a: dy/da = 1 (``sum(values)`` starts with 0 + the first value)."""
         number = _number(other, "+")
-        return Value._node(number + self.data, "+ c", self, 1.0, constant=number)
+        return Value._node(number + self.data, "c +", self, 1.0, constant=number)
 
     def __sub__(self, other: Value | float) -> Value:
         """y = a - b: dy/da = 1, dy/db = -1."""
@@ -203,7 +204,7 @@ class Value:
     def __rmul__(self, other: float) -> Value:
         """y = c * a: dy/da = c."""
         number = _number(other, "*")
-        return Value._node(number * self.data, "* c", self, number, constant=number)
+        return Value._node(number * self.data, "c *", self, number, constant=number)
 
     def __truediv__(self, other: Value | float) -> Value:
         """y = a / b: dy/da = 1/b, dy/db = -a/b^2. Division by zero is a ZeroDivisionError naming both."""
@@ -336,11 +337,13 @@ def zero_grad(values: Iterable[Value]) -> None:
 _FORMULAS = {
     "+": "{a} + {b}",
     "+ c": "{a} + {c}",
+    "c +": "{c} + {a}",
     "-": "{a} - {b}",
     "- c": "{a} - {c}",
     "c -": "{c} - {a}",
     "*": "{a} * {b}",
     "* c": "{a} * {c}",
+    "c *": "{c} * {a}",
     "/": "{a} / {b}",
     "/ c": "{a} / {c}",
     "c /": "{c} / {a}",
