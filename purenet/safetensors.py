@@ -264,7 +264,7 @@ def float32_nan_bits(value: float) -> int:
 # --- reading -----------------------------------------------------------------
 
 
-def load(data: bytes | bytearray | memoryview) -> dict[str, object]:
+def load(data: bytes | bytearray) -> dict[str, object]:
     """The tensors of a safetensors file's bytes: name -> nested list of floats (a float for shape [])."""
     header = read_header(data)
     tensors = {}
@@ -291,9 +291,9 @@ def load_file(path: str | os.PathLike) -> dict[str, object]:
         raise SafetensorError(f"{path}: {error}") from None
 
 
-def read_header(data: bytes | bytearray | memoryview) -> Header:
+def read_header(data: bytes | bytearray) -> Header:
     """Parse and validate the header of a safetensors file's bytes (every check ``load`` relies on)."""
-    if not isinstance(data, (bytes, bytearray, memoryview)):
+    if not isinstance(data, (bytes, bytearray)):
         raise ArgumentTypeError(f"read_header: data must be bytes, got {type(data).__name__}")
     if len(data) < HEADER_LENGTH_BYTES:
         raise SafetensorError(
