@@ -210,6 +210,19 @@ def test_an_empty_tensor_without_rows_reads_back_as_an_empty_list():
     assert safetensors.read_header(data).tensors["x"].shape == (0, 3)
 
 
+def test_the_limits_on_dimensions_and_empty_lists_are_exact():
+    tensor = 1.5
+    for _ in range(safetensors.MAX_DIMENSIONS):
+        tensor = [tensor]
+    data = safetensors.save({"deep": tensor})
+    assert safetensors.read_header(data).tensors["deep"].shape == (1,) * 64
+    assert safetensors.load(data) == {"deep": tensor}
+    largest = file_bytes("{" + entry(shape="[1000000,0]", offsets="[0,0]") + "}")
+    assert len(safetensors.load(largest)["x"]) == safetensors.MAX_EMPTY_LISTS == 1_000_000
+    with pytest.raises(SafetensorError, match="would read as 1000001 nested empty lists"):
+        safetensors.load(file_bytes("{" + entry(shape="[1000001,0]", offsets="[0,0]") + "}"))
+
+
 # --- writing atomically ------------------------------------------------------------------------
 
 
