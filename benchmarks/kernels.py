@@ -8,13 +8,13 @@ trained on batches of 50 drawings. Every kernel it runs in a training step
 is timed here on the data it really meets, against three others:
 
 - the *reference*: the plain textbook loop (``reference_matmul`` and
-  friends in purenet/matrices.py, or a loop written below);
+  friends in purenet/matrices/products.py, or a loop written below);
 - the *bare loop*: the fastest plain Python for the same result, with no
   shape checks and no shortcuts (``[[sum(map(operator.mul, r, w)) for w in W]
   for r in X]``, or ``math.sumprod`` on Python 3.12+). purenet's time over
   the bare loop's is its overhead: 1.00x means none. Below 1 means purenet
   is faster than the bare loop: on drawings, the matrix products skip the
-  background (docs in ``matmul_transposed``). The same products also run
+  background (docs in ``purenet/matrices/products.py``). The same products also run
   on dense random data, where there is nothing to skip, to show the
   overhead alone;
 - *NumPy* with one BLAS thread, when it is installed: the distance to
@@ -251,12 +251,12 @@ def product_kernels(data: NetworkData, label: str) -> list[Kernel]:
         shapes=f"({batch}x{width}) ({hidden}x{width})^T",
         data=label,
         operations=batch * hidden * width,
-        purenet=lambda: matrices.matmul_transposed(X, W1),
-        reference=lambda: matrices.reference_matmul(X, matrices.reference_transpose(W1)),
+        purenet=lambda: matrices.matmul_right_transposed(X, W1),
+        reference=lambda: matrices.reference_matmul_right_transposed(X, W1),
         bare=lambda: bare_dot_rows(X, W1),
         numpy=(lambda: X_array @ W1_array.T) if numpy else None,
         scale=matrices.reference_matmul(absolute(X), absolute(W1_transposed)),
-        purenet_code="matrices.matmul_transposed(X, W1)",
+        purenet_code="matrices.matmul_right_transposed(X, W1)",
         bare_code=BARE_LOOP_TEXT,
     ))
 
@@ -266,12 +266,12 @@ def product_kernels(data: NetworkData, label: str) -> list[Kernel]:
         shapes=f"({batch}x{hidden})^T ({batch}x{width})",
         data=label,
         operations=hidden * width * batch,
-        purenet=lambda: matrices.transposed_matmul(dZ1, X),
-        reference=lambda: matrices.reference_matmul(matrices.reference_transpose(dZ1), X),
+        purenet=lambda: matrices.matmul_left_transposed(dZ1, X),
+        reference=lambda: matrices.reference_matmul_left_transposed(dZ1, X),
         bare=lambda: bare_dot_rows(list(zip(*dZ1)), list(zip(*X))),
         numpy=(lambda: dZ1_array.T @ X_array) if numpy else None,
         scale=matrices.reference_matmul(absolute(matrices.reference_transpose(dZ1)), absolute(X)),
-        purenet_code="matrices.transposed_matmul(dZ1, X)",
+        purenet_code="matrices.matmul_left_transposed(dZ1, X)",
         bare_code="the bare loop on list(zip(*dZ1)), list(zip(*X))",
     ))
     return kernels
@@ -319,7 +319,7 @@ def other_kernels(data: NetworkData) -> list[Kernel]:
         bare_code="the bare loop on dZ1, list(zip(*W1))",
     ))
 
-    product = matrices.matmul_transposed(data.inputs, W1)  # X W1^T, before the bias
+    product = matrices.matmul_right_transposed(data.inputs, W1)  # X W1^T, before the bias
     product_array, b1_array = (array(product), array(b1)) if numpy else (None, None)
     add = operator.add
     kernels.append(Kernel(

@@ -197,9 +197,20 @@ def test_saturating_activations_survive_huge_inputs(layer_class, low, high):
     assert gradient[0] == pytest.approx([0.0, 0.0], abs=1e-12)
 
 
-@pytest.mark.parametrize("alpha", [1.0, 1.5, -0.01, float("nan"), "0.1", True, None])
-def test_leaky_relu_refuses_bad_alpha(alpha):
-    with pytest.raises(ValueError, match=r"LeakyReLU: alpha must be a number with 0 <= alpha < 1, got"):
+@pytest.mark.parametrize(
+    "alpha, expected",
+    [
+        (1.0, r"in \[0\.0, 1\.0\), got 1\.0"),
+        (1.5, r"in \[0\.0, 1\.0\), got 1\.5"),
+        (-0.01, r"in \[0\.0, 1\.0\), got -0\.01"),
+        (float("nan"), r"a finite number, got nan"),
+        ("0.1", r"a finite number, got '0\.1'"),
+        (True, r"a finite number, got True"),
+        (None, r"a finite number, got None"),
+    ],
+)
+def test_leaky_relu_refuses_bad_alpha(alpha, expected):
+    with pytest.raises(ValueError, match=rf"^LeakyReLU: alpha must be {expected}$"):
         pn.LeakyReLU(alpha)
 
 

@@ -13,6 +13,7 @@ import warnings
 
 from .. import matrices
 from ..matrices import Matrix, Vector
+from ..validation import check_number
 from .base import Layer
 
 
@@ -140,9 +141,7 @@ class LeakyReLU(ReLU):
 
     def __init__(self, alpha: float = 0.01) -> None:
         super().__init__()
-        if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0.0 <= alpha < 1.0:
-            raise ValueError(f"LeakyReLU: alpha must be a number with 0 <= alpha < 1, got {alpha!r}")
-        self.alpha = float(alpha)
+        self.alpha = check_number(alpha, "LeakyReLU: alpha", minimum=0.0, below=1.0)
         self.slope = self.alpha
 
     def function(self, x: float) -> float:

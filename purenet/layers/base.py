@@ -14,6 +14,9 @@ own, call ``optimizer.zero_grad()`` before each ``backward``.
 
 from __future__ import annotations
 
+import operator
+
+from .. import matrices
 from ..matrices import Matrix
 
 
@@ -43,12 +46,9 @@ class Parameter(list):
         if self.grad is None:
             self.grad = gradient
         elif gradient and isinstance(gradient[0], list):
-            self.grad = [
-                [old + new for old, new in zip(old_row, new_row)]
-                for old_row, new_row in zip(self.grad, gradient)
-            ]
+            self.grad = matrices.add(self.grad, gradient)
         else:
-            self.grad = [old + new for old, new in zip(self.grad, gradient)]
+            self.grad = list(map(operator.add, self.grad, gradient))
         self.backward_passes += 1
 
     def zero_grad(self) -> None:

@@ -13,6 +13,7 @@ import random
 
 from .. import matrices
 from ..matrices import Matrix
+from ..validation import check_integer, is_integer
 from .base import Layer, Parameter
 
 INITIALISATIONS = ("he", "xavier")
@@ -24,7 +25,7 @@ def _make_rng(rng: random.Random | int | None, argument: str) -> random.Random:
         return random.Random(0)
     if isinstance(rng, random.Random):
         return rng
-    if isinstance(rng, int) and not isinstance(rng, bool):
+    if is_integer(rng):
         return random.Random(rng)
     raise TypeError(f"{argument} must be a random.Random, an int seed or None, got {type(rng).__name__}")
 
@@ -73,9 +74,8 @@ class Dense(Layer):
         init: str = "he",
         rng: random.Random | int | None = None,
     ) -> None:
-        for argument, value in (("in_features", in_features), ("out_features", out_features)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"Dense: {argument} must be a positive integer, got {value!r}")
+        check_integer(in_features, "Dense: in_features", minimum=1)
+        check_integer(out_features, "Dense: out_features", minimum=1)
         self.in_features = in_features
         self.out_features = out_features
         self.init = init
@@ -93,7 +93,7 @@ class Dense(Layer):
                 f"needs {self.in_features} features per sample, got {columns}"
             )
         self._input = x
-        return matrices.add_row(matrices.matmul_transposed(x, self.weight), self.bias)
+        return matrices.add_row(matrices.matmul_right_transposed(x, self.weight), self.bias)
 
     def backward(self, grad: Matrix, input_gradient: bool = True) -> Matrix | None:
         """From G = dL/dZ (batch x out_features):
@@ -108,7 +108,7 @@ class Dense(Layer):
                 f"Dense.backward: gradient {matrices.describe(grad)} must match the output "
                 f"({len(self._input)} x {self.out_features})"
             )
-        self.weight.accumulate_grad(matrices.transposed_matmul(grad, self._input))
+        self.weight.accumulate_grad(matrices.matmul_left_transposed(grad, self._input))
         self.bias.accumulate_grad(matrices.column_sums(grad))
         if not input_gradient:
             return None
