@@ -358,31 +358,37 @@ _FORMULAS = {
 
 
 def draw(value: Value) -> str:
-    """The graph that computed ``value`` as text, one node per line, parents before their users.
+    """The graph that computed ``value`` as text, one node per line, each after its parents.
 
     Each line reads ``name = formula | data ... | grad ...``: a leaf's
     formula is ``leaf``, another node's is its operation on its parents'
-    names (``v3 = v1 * v2``). A node is named by its label, or ``v`` and its
-    position in the listing. Text only: purenet has no plotting module yet.
+    names (``v2 = v0 * v1``). A node is named by its label, or else ``v0``,
+    ``v1``, ... in the order of the listing. Text only: purenet has no plotting module yet.
     """
     if not isinstance(value, Value):
         raise TypeError(f"draw: value must be a Value, got {type(value).__name__} {value!r}")
-    nodes = [value]
-    seen = {value}
-    stack = [value]
+    # Depth-first, parents (left first) before the node: the order in which a program
+    # would compute them. An explicit stack again, so that long chains can be drawn.
+    nodes: list[Value] = []
+    seen: set[Value] = set()
+    stack: list[tuple[Value, bool]] = [(value, False)]
     while stack:
-        for parent in stack.pop().parents:
-            if parent not in seen:
-                seen.add(parent)
-                nodes.append(parent)
-                stack.append(parent)
-    # Shallowest first puts every parent before its users; the sort is stable,
-    # so nodes of equal depth keep the order in which they were found.
-    nodes.sort(key=_depth_of)
+        node, parents_done = stack.pop()
+        if parents_done:
+            nodes.append(node)
+        elif node not in seen:
+            seen.add(node)
+            stack.append((node, True))
+            stack.extend((parent, False) for parent in reversed(node.parents) if parent not in seen)
     names: dict[Value, str] = {}
     lines = []
-    for position, node in enumerate(nodes):
-        names[node] = node.label or f"v{position}"
+    unnamed = 0
+    for node in nodes:
+        if node.label:
+            names[node] = node.label
+        else:
+            names[node] = f"v{unnamed}"
+            unnamed += 1
         if node.left is None:
             formula = "leaf"
         else:

@@ -416,8 +416,9 @@ def test_draw_lists_each_node_once_parents_first():
     lines = draw(y).splitlines()
     names = [line.split(" = ")[0] for line in lines]
     formulas = [line.split(" = ")[1].split(" |")[0].strip() for line in lines]
-    assert names[:2] == ["a", "b"] and formulas[:2] == ["leaf", "leaf"]
-    assert formulas[2:] == ["a * b", "exp(v2)", "v2 + v3", "v4 - 1", "tanh(v5)"]
+    assert names == ["a", "b", "v0", "v1", "v2", "v3", "v4"]
+    assert formulas[:2] == ["leaf", "leaf"]
+    assert formulas[2:] == ["a * b", "exp(v0)", "v0 + v1", "v2 - 1", "tanh(v3)"]
     assert len(lines) == 7  # the product, used twice, is listed once
     assert lines[-1].endswith("grad     1.0000")
     assert f"data {math.tanh(-0.15 + math.exp(-0.15) - 1):10.4f}" in lines[-1]
