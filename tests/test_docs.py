@@ -1,10 +1,14 @@
 """Every formula of docs/ checked numerically against purenet's code, so the docs cannot drift.
 
-Each derivation in docs/*.md names the test here that checks it. The tests
-compare the formula as written in the docs with what purenet computes, and
-with central finite differences where there is a derivative. The structural
-tests at the end check that every test and every piece of code the docs name
-exists, that every link resolves, and that every runnable example runs.
+Each derivation in docs/*.md names the test that checks it. The tests here
+compare the formula as written in the docs (its worked numbers, its steps, its
+tables) with what purenet computes, and with central finite differences where
+there is a derivative. A check of the engine that is not about a page's own
+claim lives beside the engine's tests (tests/test_layers.py, test_losses.py,
+test_properties.py, ...), and the page names it there. The structural tests at
+the end check that every test and every piece of code the docs name exists,
+that every link resolves, that every runnable example runs, and that no page
+holds a control character.
 
 Runnable examples: a ```python block of a docs page that starts with an
 import runs as a program (in a temporary folder); if a ```text block follows
@@ -27,17 +31,17 @@ import warnings
 from pathlib import Path
 
 import pytest
+from conftest import STEP, assert_close, central_difference
 
 import purenet as pn
 from purenet import matrices, serialization
-from purenet.gradcheck import gradcheck, relative_error
+from purenet.gradcheck import relative_error
 from purenet.layers import activations
 from purenet.layers.activations import sigmoid, softmax_jacobian, softmax_row
 from purenet.losses import PROBABILITY_CLIP, log_sum_exp
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-STEP = 1e-6
 
 
 # --- helpers ----------------------------------------------------------------
@@ -51,45 +55,16 @@ def random_matrix(rng: random.Random, rows: int, columns: int, low: float = -1.0
     return [[rng.uniform(low, high) for _ in range(columns)] for _ in range(rows)]
 
 
-def away_from_zero(rng: random.Random, rows: int, columns: int) -> list:
-    return [[rng.choice((-1.0, 1.0)) * rng.uniform(0.1, 2.0) for _ in range(columns)] for _ in range(rows)]
-
-
-def central_difference(function, values: list, index: int, step: float = STEP) -> float:
-    """(f(v + h) - f(v - h)) / (2h) for the entry values[index], restored afterwards."""
-    original = values[index]
-    values[index] = original + step
-    above = function()
-    values[index] = original - step
-    below = function()
-    values[index] = original
-    return (above - below) / (2.0 * step)
-
-
-def numeric_gradient(function, values: list) -> list:
-    """Central differences of function() for every entry of a vector or a matrix (changed in place)."""
-    if values and isinstance(values[0], list):
-        return [[central_difference(function, row, k) for k in range(len(row))] for row in values]
-    return [central_difference(function, values, k) for k in range(len(values))]
-
-
 def flat(values: list) -> list[float]:
     return [v for row in values for v in row] if values and isinstance(values[0], list) else list(values)
-
-
-def assert_close(actual: list, expected: list, rel: float = 1e-9, abs_tolerance: float = 1e-12) -> None:
-    actual_flat, expected_flat = flat(actual), flat(expected)
-    assert len(actual_flat) == len(expected_flat)
-    for a, e in zip(actual_flat, expected_flat):
-        assert a == pytest.approx(e, rel=rel, abs=abs_tolerance)
 
 
 def one_hot(indices: list[int], classes: int) -> list[list[float]]:
     return [[1.0 if k == index else 0.0 for k in range(classes)] for index in indices]
 
 
-def small_model(rng: random.Random, activation: pn.Layer | None = None) -> pn.Sequential:
-    return pn.Sequential(pn.Dense(3, 4, rng=rng), activation or pn.Tanh(), pn.Dense(4, 3, rng=rng))
+def small_model(rng: random.Random) -> pn.Sequential:
+    return pn.Sequential(pn.Dense(3, 4, rng=rng), pn.Tanh(), pn.Dense(4, 3, rng=rng))
 
 
 def model_gradients(model: pn.Sequential, X: list, y: list) -> list:
@@ -167,60 +142,6 @@ def test_single_neuron_chain_rule_numbers():
     assert layer.weight.grad[0][0] == pytest.approx(2 * (a[0][0] - 1) * a[0][0] * (1 - a[0][0]) * 0.5, rel=1e-12)
 
 
-def test_dense_backward_matches_matrix_formulas():
-    rng = random.Random(4)
-    layer = pn.Dense(3, 5, rng=rng)
-    X = random_matrix(rng, 4, 3)
-    G = random_matrix(rng, 4, 5)
-    layer.forward(X)
-    input_gradient = layer.backward(G)
-    samples, outputs, inputs = range(4), range(5), range(3)
-    weight_gradient = [[sum(G[s][o] * X[s][i] for s in samples) for i in inputs] for o in outputs]  # G^T X
-    bias_gradient = [sum(G[s][o] for s in samples) for o in outputs]  # column sums of G
-    expected_input_gradient = [[sum(G[s][o] * layer.weight[o][i] for o in outputs) for i in inputs] for s in samples]  # G W
-    assert_close(layer.weight.grad, weight_gradient)
-    assert_close(layer.bias.grad, bias_gradient)
-    assert_close(input_gradient, expected_input_gradient)
-
-
-def test_dense_gradients_match_finite_differences():
-    rng = random.Random(5)
-    layer = pn.Dense(3, 4, rng=rng)
-    layer.bias[:] = [0.3, -0.1, 0.2, 0.0]
-    X = random_matrix(rng, 5, 3)
-    R = random_matrix(rng, 5, 4)  # L = sum(Z * R), so G = dL/dZ = R
-
-    def loss() -> float:
-        return sum(matrices.dot(z_row, r_row) for z_row, r_row in zip(layer.forward(X), R))
-
-    loss()
-    input_gradient = layer.backward(R)
-    assert relative_error(layer.weight.grad, numeric_gradient(loss, layer.weight)) < 1e-8
-    assert relative_error(layer.bias.grad, numeric_gradient(loss, layer.bias)) < 1e-8
-    assert relative_error(input_gradient, numeric_gradient(loss, X)) < 1e-8
-
-
-def test_sequential_backward_is_the_chain_rule():
-    rng = random.Random(42)
-    model = pn.Sequential(pn.Dense(3, 4, rng=rng), pn.LeakyReLU(), pn.Dense(4, 4, rng=rng), pn.Sigmoid(), pn.Dense(4, 3, rng=rng))
-    X, y = random_matrix(rng, 5, 3), [0, 1, 2, 1, 0]
-    loss = pn.SoftmaxCrossEntropy()
-    model.zero_grad()
-    loss.forward(model.forward(X), y)
-    input_gradient = model.backward(loss.backward())
-    automatic = [flat(parameter.grad) for parameter in model.parameters()]
-    # by hand: each layer gets dL/d(its output) and returns dL/d(its input), in reverse order
-    model.zero_grad()
-    loss.forward(model.forward(X), y)
-    gradient = loss.backward()
-    for layer in reversed(model.layers):
-        gradient = layer.backward(gradient)
-    for parameter, expected in zip(model.parameters(), automatic):
-        assert_close(flat(parameter.grad), expected)
-    assert_close(gradient, input_gradient)
-    assert max(gradcheck(model, X, y).values()) < 1e-7
-
-
 def test_mean_loss_gradient_does_not_grow_with_batch_size():
     model = small_model(random.Random(6))
     sample, other = [0.3, -0.7, 0.5], [-0.2, 0.4, 0.9]
@@ -233,20 +154,6 @@ def test_mean_loss_gradient_does_not_grow_with_batch_size():
     other_alone = model_gradients(model, [other], [2])
     for p, a, o in zip(pair, alone, other_alone):
         assert_close(p, [(x + z) / 2 for x, z in zip(a, o)])
-
-
-def test_backward_accumulates_and_zero_grad_clears():
-    model = small_model(random.Random(7))
-    X, y = random_matrix(random.Random(8), 3, 3), [0, 1, 2]
-    single = model_gradients(model, X, y)
-    loss = pn.SoftmaxCrossEntropy()
-    loss.forward(model.forward(X), y)
-    model.backward(loss.backward())  # no zero_grad: adds to the gradient already there
-    for parameter, once in zip(model.parameters(), single):
-        assert parameter.backward_passes == 2
-        assert_close(flat(parameter.grad), [2 * v for v in once])
-    model.zero_grad()
-    assert all(parameter.grad is None and parameter.backward_passes == 0 for parameter in model.parameters())
 
 
 def test_optimizer_warns_once_on_accumulated_gradients():
@@ -265,17 +172,6 @@ def test_optimizer_warns_once_on_accumulated_gradients():
     assert len(messages) == 1
     assert "SGD.step(): the gradient of 'weight' is the sum of 2 backward passes" in messages[0]
     assert messages[0].split(". ")[0] in read_doc("backpropagation.md")
-
-
-def test_fit_zeroes_gradients_every_batch():
-    model = small_model(random.Random(11))
-    X = random_matrix(random.Random(12), 10, 3)
-    y = [i % 3 for i in range(10)]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        model.fit(X, y, optimizer=pn.SGD(model.parameters(), lr=0.1), epochs=3, batch_size=4, verbose=0)
-    assert not [warning for warning in caught if "backward passes" in str(warning.message)]
-    assert all(parameter.backward_passes == 1 for parameter in model.parameters())
 
 
 def test_accumulating_pieces_sums_their_mean_gradients():
@@ -311,14 +207,6 @@ def test_central_difference_error_shrinks_as_h_squared():
     assert error[1e-12] > 1e-6
 
 
-def test_gradcheck_relative_error_formula():
-    assert relative_error([1.0, 2.0], [1.0, 2.5]) == pytest.approx(0.5 / 2.5)
-    assert relative_error([[0.0, 0.0]], [[0.0, 0.0]]) == pytest.approx(0.0)
-    assert relative_error([2.0, -4.0], [1.0, -2.0]) == pytest.approx(0.5)  # a gradient twice too large
-    errors = gradcheck(pn.Dense(3, 2, rng=1), random_matrix(random.Random(2), 4, 3))
-    assert max(errors.values()) < 1e-8
-
-
 # --- activations.md ---------------------------------------------------------
 
 
@@ -332,16 +220,6 @@ def test_relu_and_leaky_relu_derivatives_including_zero():
         assert layer.backward([[1.0, 1.0, 1.0]])[0] == pytest.approx([at_zero, at_zero, 1.0])
     assert [relu.function(x) for x in points] == pytest.approx([0, 0, 0, 1e-9, 3])
     assert [leaky.function(x) for x in points] == pytest.approx([-0.4, -2e-10, 0, 1e-9, 3])
-
-
-def test_relu_derivative_at_zero_matches_pytorch():
-    torch = pytest.importorskip("torch")
-    x = torch.tensor([0.0, -1.0, 2.0], dtype=torch.float64, requires_grad=True)
-    torch.relu(x).sum().backward()
-    assert x.grad.tolist() == pytest.approx([0.0, 0.0, 1.0])
-    x.grad = None
-    torch.nn.functional.leaky_relu(x, 0.2).sum().backward()
-    assert x.grad.tolist() == pytest.approx([0.2, 0.2, 1.0])
 
 
 def test_sigmoid_derivative_is_s_times_one_minus_s():
@@ -369,21 +247,13 @@ def test_tanh_derivative_is_one_minus_tanh_squared():
     assert layer.derivative(0.0, 0.0) == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("layer", [pn.ReLU(), pn.LeakyReLU(), pn.LeakyReLU(0.3), pn.Sigmoid(), pn.Tanh(), pn.Linear()], ids=repr)
-def test_activation_derivatives_match_finite_differences(layer):
-    errors = gradcheck(layer, away_from_zero(random.Random(15), 4, 5))
-    assert errors["input"] < 1e-7
-
-
 def test_softmax_jacobian_matches_finite_differences():
     rng = random.Random(16)
     for size in (2, 3, 5):
         z = [rng.uniform(-2.0, 2.0) for _ in range(size)]
         p = softmax_row(z)
-        numeric = [[0.0] * size for _ in range(size)]
-        for j in range(size):
-            for i in range(size):
-                numeric[i][j] = central_difference(lambda z=z, i=i: softmax_row(z)[i], z, j)
+        # row i of the Jacobian is the gradient of p_i with respect to z
+        numeric = [central_difference(lambda z=z, i=i: softmax_row(z)[i], z) for i in range(size)]
         formula = [[(p[i] if i == j else 0.0) - p[i] * p[j] for j in range(size)] for i in range(size)]  # diag(p) - p p^T
         assert relative_error(formula, numeric) < 1e-8
         assert_close(softmax_jacobian(p), formula)
@@ -396,89 +266,7 @@ def test_softmax_jacobian_matches_finite_differences():
     assert_close(layer.jacobian(1), softmax_jacobian(softmax_row([1.0, 2.0, 3.0])))
 
 
-def test_softmax_vector_jacobian_product():
-    rng = random.Random(17)
-    z, g = random_matrix(rng, 3, 4, -2, 2), random_matrix(rng, 3, 4)
-    layer = pn.Softmax()
-    probabilities = layer.forward(z)
-    result = layer.backward(g)
-    for row, p, upstream in zip(result, probabilities, g):
-        jacobian = softmax_jacobian(p)
-        column_products = [sum(upstream[i] * jacobian[i][j] for i in range(4)) for j in range(4)]  # J^T g
-        compact = [p_j * (g_j - matrices.dot(upstream, p)) for p_j, g_j in zip(p, upstream)]  # p * (g - g.p)
-        assert_close(row, column_products)
-        assert_close(row, compact)
-
-
 # --- losses.md --------------------------------------------------------------
-
-
-@pytest.mark.parametrize("loss_type", [pn.SoftmaxCrossEntropy, pn.CrossEntropy, pn.MeanSquaredError])
-def test_cross_entropy_with_indices_equals_one_hot(loss_type):
-    rng = random.Random(18)
-    outputs = random_matrix(rng, 3, 3, -2, 2)
-    if loss_type is pn.CrossEntropy:  # it takes probabilities; the others take any numbers
-        outputs = [softmax_row(row) for row in outputs]
-    indices = [2, 0, 1]
-    by_index, by_row = loss_type(), loss_type()
-    assert by_index.forward(outputs, indices) == pytest.approx(by_row.forward(outputs, one_hot(indices, 3)), rel=1e-15)
-    assert_close(by_index.backward(), by_row.backward())
-    with pytest.raises(ValueError, match="class 3"):
-        loss_type().forward(outputs, [3, 0, 1])
-
-
-def test_cross_entropy_gradient_matches_finite_differences():
-    rng = random.Random(19)
-    probabilities = [softmax_row(row) for row in random_matrix(rng, 3, 4, -2, 2)]
-    soft = [softmax_row(row) for row in random_matrix(rng, 3, 4, -2, 2)]
-    for targets in ([3, 0, 1], soft):
-        loss = pn.CrossEntropy()
-        value = loss.forward(probabilities, targets)
-        t = targets if isinstance(targets[0], list) else one_hot(targets, 4)
-        assert value == pytest.approx(-sum(tk * math.log(pk) for p, tr in zip(probabilities, t) for pk, tk in zip(p, tr)) / 3)
-        analytic = loss.backward()
-        assert_close(analytic, [[-tk / (3 * pk) for pk, tk in zip(p, tr)] for p, tr in zip(probabilities, t)])
-        numeric = numeric_gradient(lambda loss=loss, targets=targets: loss.forward(probabilities, targets), probabilities)
-        assert relative_error(analytic, numeric) < 1e-7
-    hard = pn.CrossEntropy()
-    assert hard.forward(probabilities, [3, 0, 1]) == pytest.approx(
-        -(math.log(probabilities[0][3]) + math.log(probabilities[1][0]) + math.log(probabilities[2][1])) / 3
-    )
-
-
-def test_mean_squared_error_is_mean_over_all_values():
-    rng = random.Random(20)
-    outputs, targets = random_matrix(rng, 4, 3), random_matrix(rng, 4, 3)
-    value = pn.MeanSquaredError().forward(outputs, targets)
-    squares = [(y - t) ** 2 for row, target_row in zip(outputs, targets) for y, t in zip(row, target_row)]
-    assert value == pytest.approx(sum(squares) / (4 * 3), rel=1e-14)
-    per_sample = [sum((y - t) ** 2 for y, t in zip(row, target_row)) / 3 for row, target_row in zip(outputs, targets)]
-    assert value == pytest.approx(sum(per_sample) / 4, rel=1e-14)
-
-
-def test_mean_squared_error_gradient_matches_finite_differences():
-    rng = random.Random(21)
-    outputs, targets = random_matrix(rng, 4, 3), random_matrix(rng, 4, 3)
-    loss = pn.MeanSquaredError()
-    loss.forward(outputs, targets)
-    analytic = loss.backward()
-    assert_close(analytic, [[2 * (y - t) / (4 * 3) for y, t in zip(row, tr)] for row, tr in zip(outputs, targets)])
-    assert relative_error(analytic, numeric_gradient(lambda: loss.forward(outputs, targets), outputs)) < 1e-8
-
-
-def test_softmax_cross_entropy_gradient_is_p_minus_t_over_n():
-    rng = random.Random(22)
-    logits = random_matrix(rng, 3, 4, -3, 3)
-    soft = [softmax_row(row) for row in random_matrix(rng, 3, 4, -2, 2)]
-    for targets in ([1, 3, 0], soft):
-        loss = pn.SoftmaxCrossEntropy()
-        loss.forward(logits, targets)
-        analytic = loss.backward()
-        t = targets if isinstance(targets[0], list) else one_hot(targets, 4)
-        formula = [[(pk - tk) / 3 for pk, tk in zip(softmax_row(z), tr)] for z, tr in zip(logits, t)]
-        assert_close(analytic, formula)
-        numeric = numeric_gradient(lambda loss=loss, targets=targets: loss.forward(logits, targets), logits)
-        assert relative_error(formula, numeric) < 1e-8
 
 
 def test_full_jacobian_chain_gives_p_minus_t_over_n():
@@ -506,7 +294,7 @@ def test_diagonal_only_slip_gives_wrong_gradient():
     targets = [2, 0, 3]
     t = one_hot(targets, 4)
     loss = pn.SoftmaxCrossEntropy()
-    numeric = numeric_gradient(lambda: loss.forward(logits, targets), logits)
+    numeric = central_difference(lambda: loss.forward(logits, targets), logits)
     probabilities = [softmax_row(row) for row in logits]
     right = [[(p - tk) / 3 for p, tk in zip(pr, tr)] for pr, tr in zip(probabilities, t)]  # (S - T) / N
     slip = [[(tk * p - tk) / 3 for p, tk in zip(pr, tr)] for pr, tr in zip(probabilities, t)]  # (T*S - T) / N
@@ -653,7 +441,7 @@ def test_weight_decay_is_l2_penalty_gradient():
     rng = random.Random(30)
     values, g, decay, lr = [rng.uniform(-1, 1) for _ in range(3)], [rng.uniform(-1, 1) for _ in range(3)], 0.1, 0.2
     penalty_values = list(values)
-    penalty_gradient = numeric_gradient(lambda: decay / 2 * sum(v * v for v in penalty_values), penalty_values)
+    penalty_gradient = central_difference(lambda: decay / 2 * sum(v * v for v in penalty_values), penalty_values)
     assert_close(penalty_gradient, [decay * v for v in values], rel=1e-7)  # d/dw (lambda/2 |w|^2) = lambda w
     for optimizer_type, options in ((pn.SGD, {"lr": lr}), (pn.SGD, {"lr": lr, "momentum": 0.9}), (pn.Adam, {"lr": lr})):
         decayed, plain = pn.Parameter(list(values), "w"), pn.Parameter(list(values), "w")
@@ -696,25 +484,6 @@ def test_relu_halves_the_second_moment():
     relu, leaky = pn.ReLU(), pn.LeakyReLU(0.2)
     assert second_moment([relu.function(v) for v in z]) / second_moment(z) == pytest.approx(0.5, rel=0.02)
     assert second_moment([leaky.function(v) for v in z]) / second_moment(z) == pytest.approx((1 + 0.2**2) / 2, rel=0.02)
-
-
-def test_he_initialisation_variance():
-    weights = flat(pn.Dense(500, 400, rng=33).weight)
-    mean = sum(weights) / len(weights)
-    variance = sum((w - mean) ** 2 for w in weights) / (len(weights) - 1)
-    assert variance == pytest.approx(2 / 500, rel=0.02)
-    assert abs(mean) < 3 * math.sqrt(2 / 500 / len(weights))
-    assert pn.Dense(500, 400, rng=33).bias == [0.0] * 400
-
-
-def test_xavier_initialisation_variance_and_limit():
-    weights = flat(pn.Dense(300, 500, init="xavier", rng=34).weight)
-    limit = math.sqrt(6 / (300 + 500))
-    variance = sum(w * w for w in weights) / len(weights)
-    assert variance == pytest.approx(2 / (300 + 500), rel=0.02)
-    assert limit**2 / 3 == pytest.approx(2 / (300 + 500))  # the variance of uniform[-a, a] is a^2 / 3
-    assert max(abs(w) for w in weights) <= limit
-    assert max(abs(w) for w in weights) > 0.99 * limit
 
 
 def test_he_keeps_activation_scale_through_relu_layers():
@@ -854,14 +623,6 @@ def test_sigmoid_is_overflow_safe():
     assert pn.Sigmoid().forward([[-1000.0, 1000.0]])[0] == pytest.approx([0.0, 1.0])
 
 
-def test_training_stops_on_nan():
-    assert math.isnan(softmax_row([math.inf, 0.0])[0])
-    model = pn.Sequential(pn.Dense(1, 2))
-    model.layers[0].weight[:] = [[1e308], [-1e308]]  # 1e308 * 10 overflows to inf
-    with pytest.raises(pn.TrainingDivergedError, match="the loss became nan at epoch 1, batch 1"):
-        model.fit([[10.0]], [0], optimizer=pn.SGD(model.parameters(), lr=0.1), epochs=1, verbose=0)
-
-
 # --- pytorch.md -------------------------------------------------------------
 
 
@@ -934,7 +695,7 @@ def test_model_file_has_documented_fields(tmp_path):
     assert list(data) == ["format", "version", "layers", "metadata"]
     assert (data["format"], data["version"]) == ("purenet-model", 1)
     assert (serialization.FORMAT_NAME, serialization.FORMAT_VERSION) == ("purenet-model", 1)
-    assert [layer["type"] for layer in data["layers"]] == ["Dense", "LeakyReLU", "Linear", "Dense"]
+    assert [layer["type"] for layer in data["layers"]] == ["Dense", "LeakyReLU", "Identity", "Dense"]
     dense = data["layers"][0]
     assert set(dense) == {"type", "config", "weight", "bias"}
     assert dense["config"] == {"in_features": 2, "out_features": 3, "init": "he"}
@@ -949,20 +710,6 @@ def test_model_file_has_documented_fields(tmp_path):
     # config may be omitted for a layer without settings; metadata may be omitted
     minimal = {"format": "purenet-model", "version": 1, "layers": [{"type": "ReLU"}]}
     assert serialization.from_dict(minimal).metadata == {}
-
-
-def test_model_file_round_trip_is_exact(tmp_path):
-    model = example_model()
-    rng = random.Random(41)
-    model.layers[0].weight[0] = [rng.uniform(-1, 1) * 10 ** rng.randint(-300, 300), 1 / 3]
-    model.layers[3].bias[:] = [math.pi, -5e-324]
-    path = tmp_path / "model.json"
-    model.save(path)
-    loaded = pn.load(path)
-    for original, copy in zip(model.parameters(), loaded.parameters()):
-        assert [v.hex() for v in flat(original)] == [v.hex() for v in flat(copy)]
-    X = random_matrix(rng, 3, 2)
-    assert [v.hex() for v in flat(model.forward(X))] == [v.hex() for v in flat(loaded.forward(X))]
 
 
 def test_model_file_refuses_nan(tmp_path):
@@ -991,25 +738,6 @@ def test_model_file_refuses_nan(tmp_path):
     assert "the file contains NaN, which is not a finite number" in text
 
 
-def test_model_file_write_is_atomic(tmp_path, monkeypatch):
-    path = tmp_path / "model.json"
-    first = example_model()
-    first.save(path)
-    saved = path.read_text(encoding="utf-8")
-    assert os.listdir(tmp_path) == ["model.json"]  # no temporary file left behind
-
-    def failing_replace(source, destination):
-        raise OSError("disk full (simulated)")
-
-    monkeypatch.setattr(serialization.os, "replace", failing_replace)
-    second = example_model()
-    second.layers[0].bias[:] = [1.0, 2.0, 3.0]
-    with pytest.raises(OSError, match="simulated"):
-        second.save(path)
-    assert path.read_text(encoding="utf-8") == saved
-    assert os.listdir(tmp_path) == ["model.json"]
-
-
 def valid_file() -> dict:
     return serialization.to_dict(pn.Sequential(pn.Dense(2, 3, rng=1), pn.ReLU(), pn.Dense(3, 2, rng=2)))
 
@@ -1029,7 +757,7 @@ BROKEN_FILES = {
     "metadata": ({**valid_file(), "metadata": []}, "'metadata' must be an object, got list"),
     "unknown type": (
         change(valid_file(), lambda d: d["layers"].__setitem__(1, {"type": "Conv2d"})),
-        "layer 1 has unknown type 'Conv2d'; known: Dense, Linear, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax",
+        "layer 1 has unknown type 'Conv2d'; known: Dense, Identity, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax",
     ),
     "config keys": (
         change(valid_file(), lambda d: d["layers"][0].__setitem__("config", {"in_features": 2})),
@@ -1071,11 +799,6 @@ def test_model_file_errors(case, tmp_path):
     assert message in str(raised.value)
     assert isinstance(raised.value, ValueError)
     assert message in read_doc("model-format.md")
-
-
-def test_model_file_error_for_a_missing_file(tmp_path):
-    with pytest.raises(pn.ModelFileError, match="no such model file"):
-        pn.load(tmp_path / "missing.json")
 
 
 # --- exercises.md -----------------------------------------------------------
@@ -1165,8 +888,8 @@ def test_docs_reference_existing_code(name):
         assert resolves(ROOT / file_name, qualified_name), f"{name} names {file_name}::{qualified_name}"
 
 
-# Every C0 control character but newline and tab, and DEL: a lost backslash turns "\\a" into BEL (0x07),
-# which Markdown shows as nothing and a formula then reads "approx" where "\\approx" was meant.
+# Every C0 control character but newline and tab, and DEL. "\approx" written into a Python string
+# without a raw prefix loses its backslash: "\a" is BEL (U+0007), which a page shows as nothing.
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 TEXT_PAGES = [DOCS / name for name in DOC_FILES] + [ROOT / "README.md", ROOT / "DEVELOPERS.md"]
 

@@ -408,3 +408,14 @@ def test_fit_refuses_bad_data():
 
 def test_repr():
     assert repr(pn.Sequential(pn.Dense(2, 3), pn.ReLU())) == "Sequential(Dense(2, 3, init='he'), ReLU())"
+
+
+def test_fit_zeroes_gradients_every_batch(recwarn):
+    rng = random.Random(11)
+    model = pn.Sequential(pn.Dense(3, 4, rng=rng), pn.Tanh(), pn.Dense(4, 3, rng=rng))
+    X = [[rng.uniform(-1.0, 1.0) for _ in range(3)] for _ in range(10)]
+    y = [index % 3 for index in range(10)]
+    model.fit(X, y, optimizer=pn.SGD(model.parameters(), lr=0.1), epochs=3, batch_size=4, verbose=0)
+    # Every step's gradient comes from one backward pass, so the optimiser never warns of a sum.
+    assert not [warning for warning in recwarn if "backward passes" in str(warning.message)]
+    assert all(parameter.backward_passes == 1 for parameter in model.parameters())
