@@ -157,7 +157,7 @@ def run_demo(arguments: argparse.Namespace) -> int:
     # Imported here: only this command needs the web server.
     from .squares.demo.server import serve
 
-    return serve(arguments.model, arguments.host, arguments.port, arguments.open)
+    return serve(arguments.model, arguments.host, arguments.port, arguments.open, collect=arguments.collect)
 
 
 def _positive_int(text: str) -> int:
@@ -297,6 +297,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     demo.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0 picks a free one)")
     demo.add_argument("--open", action="store_true", help="open the page in a browser")
+    demo.add_argument("--collect", type=_output_file, metavar="FILE.ndjson",
+                      help="show 'save as a square' / 'save as not a square' buttons that append the drawing "
+                           "to FILE in the Quick, Draw! format (without it, the demo writes nothing)")
     demo.set_defaults(run=run_demo)
 
     tutorial = commands.add_parser("explain", help="a tiny network's forward and backward pass, step by step")

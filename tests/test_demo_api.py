@@ -46,9 +46,9 @@ class LogStream(io.StringIO):
 class RunningServer:
     """A demo server serving in a thread, with helpers to talk to it."""
 
-    def __init__(self, model: Sequential) -> None:
+    def __init__(self, model: Sequential, collect: str | None = None) -> None:
         self.log = LogStream()
-        self.server = make_server(model, "127.0.0.1", 0, stream=self.log)
+        self.server = make_server(model, "127.0.0.1", 0, stream=self.log, collect=collect)
         self.port = self.server.server_port
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -756,6 +756,271 @@ def test_serve_prints_its_address_answers_and_stops_cleanly_on_ctrl_c():
         assert process.wait(timeout=20) == 0
         rest = process.stderr.read()
         assert "stopped" in rest and "Traceback" not in rest
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+
+
+# --- Collecting drawings (demo --collect FILE.ndjson) ------------------------------------------
+
+
+@pytest.fixture
+def collecting(model, tmp_path):
+    """A server that saves drawings into tmp_path/drawings.ndjson."""
+    running = RunningServer(model, collect=str(tmp_path / "drawings.ndjson"))
+    running.file = tmp_path / "drawings.ndjson"
+    yield running
+    running.stop()
+
+
+def save(running: RunningServer, strokes: list, label: str):
+    return running.request("POST", "/api/collect", json.dumps({"strokes": strokes, "label": label}))
+
+
+def test_without_collect_nothing_is_shown_and_nothing_written(fresh, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    appended = []
+    monkeypatch.setattr(quickdraw, "append", lambda *arguments, **options: appended.append(arguments))
+    _, _, described = fresh.request("GET", "/api/model")
+    assert described["collect"] == {"enabled": False}
+    for method in ("POST", "GET"):
+        body = json.dumps({"strokes": hand_square(), "label": "square"}) if method == "POST" else None
+        status, _, answer = fresh.request(method, "/api/collect", body)
+        assert status == 404
+        assert "--collect" in answer["error"]
+    assert appended == [] and list(tmp_path.iterdir()) == []
+
+
+def test_saved_drawings_are_quickdraw_lines_that_read_back(collecting):
+    _, _, described = collecting.request("GET", "/api/model")
+    assert described["collect"]["enabled"] is True
+    assert described["collect"]["file"] == "drawings.ndjson"
+    assert described["collect"]["counts"] == {"square": 0, "other": 0}
+    assert not collecting.file.exists()  # nothing is written before the first save
+
+    status, _, answer = save(collecting, hand_square(), "square")
+    assert status == 200, answer
+    assert answer["collect"]["counts"] == {"square": 1, "other": 0}
+    status, _, answer = save(collecting, hand_circle() + [[[10, 10], [20, 30]]], "other")
+    assert status == 200, answer
+    assert answer["collect"] == {**described["collect"], "counts": {"square": 1, "other": 1}}
+
+    text = collecting.file.read_text(encoding="utf-8")
+    assert text.endswith("\n") and text.count("\n") == 2
+    records = [json.loads(line) for line in text.splitlines()]
+    assert [record["word"] for record in records] == ["square", "other"]
+    # The simplified Quick, Draw! form: each stroke is [xs, ys], two lists of the same length.
+    assert [len(record["drawing"]) for record in records] == [1, 2]
+    for record in records:
+        for xs, ys in record["drawing"]:
+            assert len(xs) == len(ys) >= 2
+    read_back = quickdraw.read(str(collecting.file))
+    assert [entry["word"] for entry in read_back] == ["square", "other"]
+    # What was saved is the same shape: the model reads it the same way.
+    for entry, strokes in zip(read_back, [hand_square(), hand_circle() + [[[10, 10], [20, 30]]]]):
+        saved_input = drawing.prepare(entry, 32)
+        original_input = drawing.prepare(strokes, 32)
+        # Simplified to integers on 0..255: the pictures differ by a fraction of the pen's width.
+        assert sum(abs(a - b) for a, b in zip(saved_input, original_input)) / 1024 < 0.02
+    _, _, described = collecting.request("GET", "/api/model")
+    assert described["collect"]["counts"] == {"square": 1, "other": 1}
+
+
+def test_an_existing_file_is_counted_and_appended_to(model, tmp_path):
+    path = tmp_path / "mine.ndjson"
+    quickdraw.append(str(path), hand_square(), "square")
+    quickdraw.append(str(path), hand_square(10), "square")
+    quickdraw.append(str(path), hand_circle(), "circle")  # gathered elsewhere: counted as "other"
+    running = RunningServer(model, collect=str(path))
+    try:
+        _, _, described = running.request("GET", "/api/model")
+        assert described["collect"]["counts"] == {"square": 2, "other": 1}
+        status, _, answer = save(running, hand_circle(), "other")
+        assert status == 200 and answer["collect"]["counts"] == {"square": 2, "other": 2}
+    finally:
+        running.stop()
+    assert [entry["word"] for entry in quickdraw.read(str(path))] == ["square", "square", "circle", "other"]
+
+
+def test_a_malformed_existing_file_is_refused_before_serving(model, tmp_path):
+    path = tmp_path / "broken.ndjson"
+    quickdraw.append(str(path), hand_square(), "square")
+    with open(path, "a", encoding="utf-8") as file:
+        file.write("{not json\n")
+    with pytest.raises(ValueError, match="line 2"):
+        make_server(model, "127.0.0.1", 0, stream=io.StringIO(), collect=str(path))
+
+
+def test_collect_must_name_a_file_in_a_folder_that_exists(model, tmp_path):
+    with pytest.raises(ValueError, match="collect must name a file"):
+        make_server(model, "127.0.0.1", 0, stream=io.StringIO(), collect=str(tmp_path))
+    with pytest.raises(ValueError, match="does not exist"):
+        make_server(model, "127.0.0.1", 0, stream=io.StringIO(), collect=str(tmp_path / "missing" / "x.ndjson"))
+    with pytest.raises(TypeError, match="collect must be a file path"):
+        make_server(model, "127.0.0.1", 0, stream=io.StringIO(), collect=3)
+
+
+BAD_SAVES = [
+    (b"[]", "JSON object"),
+    (b"{not json", "not valid JSON"),
+    (json.dumps({"strokes": hand_square()}).encode(), '"label"'),
+    (json.dumps({"strokes": hand_square(), "label": "circle"}).encode(), 'label must be "square" or "other"'),
+    (json.dumps({"strokes": hand_square(), "label": "Square"}).encode(), 'got "Square"'),
+    (json.dumps({"strokes": hand_square(), "label": None}).encode(), "got null"),
+    (json.dumps({"strokes": hand_square(), "label": 1}).encode(), "got a number"),
+    (json.dumps({"strokes": hand_square(), "label": "square", "size": 32}).encode(), "unknown field"),
+    (json.dumps({"label": "square"}).encode(), "strokes"),
+    (json.dumps({"strokes": [], "label": "square"}).encode(), "empty"),
+    (json.dumps({"strokes": [[[5, 5], [5, 5]]], "label": "other"}).encode(), "single dot"),
+    (json.dumps({"strokes": [[[1, True], [3, 4]]], "label": "other"}).encode(), "y must be a number"),
+    (b'{"strokes": [[[NaN, 2], [3, 4]]], "label": "other"}', "NaN"),
+    (json.dumps({"strokes": [TWO_POINTS] * 101, "label": "other"}).encode(), "too many strokes"),
+    (json.dumps({"strokes": [[[step, step % 7] for step in range(10_001)]], "label": "other"}).encode(), "too many"),
+]
+
+
+@pytest.mark.parametrize("body, message", BAD_SAVES, ids=[f"body{index}" for index in range(len(BAD_SAVES))])
+def test_bad_saves_get_a_400_and_write_nothing(collecting, body, message):
+    status, _, answer = collecting.request("POST", "/api/collect", body)
+    assert status == 400
+    assert message in answer["error"]
+    assert not collecting.file.exists()
+
+
+def test_collect_answers_post_only(collecting):
+    status, response, answer = collecting.request("GET", "/api/collect")
+    assert status == 405 and response.getheader("Allow") == "POST" and "POST" in answer["error"]
+
+
+def test_the_file_is_capped_in_drawings(collecting, monkeypatch):
+    monkeypatch.setattr(demo_server, "MAX_COLLECTED_DRAWINGS", 3)
+    for _ in range(3):
+        assert save(collecting, hand_square(), "square")[0] == 200
+    status, _, answer = save(collecting, hand_circle(), "other")
+    assert status == 507
+    assert "3 drawings" in answer["error"] and "--collect" in answer["error"]
+    assert len(quickdraw.read(str(collecting.file))) == 3
+
+
+def test_the_file_is_capped_in_bytes(collecting, monkeypatch):
+    assert save(collecting, hand_square(), "square")[0] == 200
+    size = collecting.file.stat().st_size
+    monkeypatch.setattr(demo_server, "MAX_COLLECTED_BYTES", size + size // 2)
+    status, _, answer = save(collecting, hand_square(), "square")
+    assert status == 507 and f"{size:,} bytes" in answer["error"]
+    assert collecting.file.stat().st_size == size
+
+
+def test_the_line_size_checked_is_the_line_written(collecting, monkeypatch):
+    strokes = hand_circle() + [[[10, 10], [20, 30]]]
+    expected = demo_server.saved_line_bytes(strokes, "other")
+    monkeypatch.setattr(demo_server, "MAX_LINE_BYTES", expected - 1)
+    status, _, answer = save(collecting, strokes, "other")
+    assert status == 400 and f"{expected:,} bytes" in answer["error"] and f"at most {expected - 1:,}" in answer["error"]
+    assert not collecting.file.exists()
+    monkeypatch.setattr(demo_server, "MAX_LINE_BYTES", expected)
+    assert save(collecting, strokes, "other")[0] == 200
+    assert collecting.file.stat().st_size == expected
+
+
+def test_a_dense_scribble_is_too_long_a_line(collecting):
+    # Random points survive simplification: thousands of them make a line far above the cap.
+    rng = random.Random(5)
+    scribble = [[[rng.uniform(0, 100), rng.uniform(0, 100)] for _ in range(6000)]]
+    status, _, answer = save(collecting, scribble, "other")
+    assert status == 400 and f"at most {demo_server.MAX_LINE_BYTES:,}" in answer["error"]
+    assert not collecting.file.exists()
+
+
+def test_eight_saves_at_once_write_eight_whole_lines_one_at_a_time(collecting, monkeypatch):
+    # Long drawings make long lines, which two unsynchronised writers could interleave.
+    drawings = [
+        [[[50 + (20 + index + step % 5) * math.cos(step / 40), 50 + (20 + index) * math.sin(step / 40)]
+          for step in range(2000)]]
+        for index in range(8)
+    ]
+    labels = ["square", "other"] * 4
+    writing = {"now": 0, "most": 0}
+    counter_lock = threading.Lock()
+    original_append = quickdraw.append
+
+    def watched_append(*arguments, **options):
+        # Counts the writers inside append at once: the server's lock must keep it at one.
+        with counter_lock:
+            writing["now"] += 1
+            writing["most"] = max(writing["most"], writing["now"])
+        time.sleep(0.01)
+        try:
+            return original_append(*arguments, **options)
+        finally:
+            with counter_lock:
+                writing["now"] -= 1
+
+    monkeypatch.setattr(quickdraw, "append", watched_append)
+    barrier = threading.Barrier(8)
+    statuses = [None] * 8
+
+    def save_one(index: int) -> None:
+        barrier.wait(timeout=10)
+        statuses[index] = save(collecting, drawings[index], labels[index])[0]
+
+    threads = [threading.Thread(target=save_one, args=(index,)) for index in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [200] * 8
+    assert writing["most"] == 1
+    lines = collecting.file.read_text(encoding="utf-8").split("\n")
+    assert lines[-1] == "" and len(lines) == 9
+    records = [json.loads(line) for line in lines[:-1]]
+    assert sorted(record["word"] for record in records) == sorted(labels)
+    _, _, described = collecting.request("GET", "/api/model")
+    assert described["collect"]["counts"] == {"square": 4, "other": 4}
+
+
+def test_a_failed_write_is_a_500_that_names_the_file(collecting, monkeypatch):
+    def full_disk(*arguments, **options):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(quickdraw, "append", full_disk)
+    status, _, answer = save(collecting, hand_square(), "square")
+    assert status == 500 and "drawings.ndjson" in answer["error"] and "No space left" in answer["error"]
+    _, _, described = collecting.request("GET", "/api/model")
+    assert described["collect"]["counts"] == {"square": 0, "other": 0}
+
+
+def test_the_command_line_passes_collect_to_the_server(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(demo_server, "serve", lambda *arguments, **options: calls.append((arguments, options)) or 0)
+    path = str(tmp_path / "mine.ndjson")
+    assert cli.main(["demo", "--port", "0", "--collect", path]) == 0
+    assert calls[0][1]["collect"] == path
+    assert cli.main(["demo", "--port", "0"]) == 0
+    assert calls[1][1]["collect"] is None
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["demo", "--collect", str(tmp_path)])
+    assert stopped.value.code == 2
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT, which Windows delivers differently")
+def test_serve_with_collect_says_where_it_saves_and_how_much_is_there(tmp_path):
+    path = tmp_path / "mine.ndjson"
+    quickdraw.append(str(path), hand_square(), "square")
+    environment = dict(os.environ, PYTHONPATH=REPOSITORY)
+    program = f"import sys; from purenet.squares.demo import serve; sys.exit(serve(port=0, collect={str(path)!r}))"
+    process = subprocess.Popen(
+        [sys.executable, "-c", program], stderr=subprocess.PIPE, text=True, env=environment, cwd=REPOSITORY
+    )
+    try:
+        assert "http://127.0.0.1:" in process.stderr.readline()
+        assert process.stderr.readline().strip() == (
+            f"collecting drawings into {path} (so far 1 square and 0 others)"
+        )
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
     finally:
         if process.poll() is None:
             process.kill()

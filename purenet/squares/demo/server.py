@@ -16,8 +16,10 @@ request in its own thread.  Routes:
     probabilities, computed by calling each layer's ``forward`` in turn.
 
 ``GET /api/model``
-    The layers, the grid side, the class names, the kinds of sample drawings
-    and the model's metadata (how it was trained and how well it did).
+    The layers, the grid side, the class names, the kinds of sample drawings,
+    the model's metadata (how it was trained and how well it did) and
+    ``"collect"``: ``{"enabled": false}``, or the collection file's name,
+    counts and caps.
 
 ``GET /api/weights?unit=N``
     One hidden unit's input weights, put back on the grid along the curve.
@@ -25,8 +27,16 @@ request in its own thread.  Routes:
 ``GET /api/sample?kind=K[&seed=S]``
     A generated drawing of kind K (``datasets.shapes``) on a 100 x 100 canvas.
 
+``POST /api/collect`` (only with ``collect``, ``demo --collect FILE.ndjson``)
+    Body ``{"strokes": [[[x, y], ...], ...], "label": "square" | "other"}``:
+    the drawing is appended to FILE as one Quick, Draw! line
+    (:class:`Collector`).  Answers ``{"collect": ...}`` with the new counts;
+    507 once the file holds ``MAX_COLLECTED_DRAWINGS`` drawings or
+    ``MAX_COLLECTED_BYTES`` bytes.  Without ``collect`` this route does not
+    exist (404) and the server writes no file at all.
+
 Every error a client can cause is answered as JSON ``{"error": "..."}`` with
-status 400, 404, 405, 411 or 413, and anything unexpected as 500: the thread
+status 400, 404, 405, 411, 413 or 507, and anything unexpected as 500: the thread
 that answered goes on serving.  Every request writes one line to the log
 stream: method, path, status and milliseconds.
 """
@@ -49,7 +59,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TextIO
 
 from .. import drawing, hilbert, recipe
-from .. import shapes
+from .. import quickdraw, shapes
 from ...layers import Dense, Softmax
 from ...layers.activations import ElementwiseActivation, softmax_row
 from ...model import Sequential
@@ -370,6 +380,142 @@ def _plain_json(metadata: object) -> object:
         return {"note": "this model's metadata is not plain JSON and is not shown"}
 
 
+# --- Collecting drawings (--collect) --------------------------------------------------
+
+COLLECT_LABELS = ("square", "other")
+"""The labels a saved drawing may carry, written as its Quick, Draw! ``word``."""
+
+# Caps on what --collect writes.  A hand-drawn shape, simplified as the
+# Quick, Draw! files are, is a line of a few hundred bytes: these are far
+# above a learner's session, and low enough that a page left open, or a
+# script posting in a loop, cannot fill the disk.
+MAX_COLLECTED_DRAWINGS = 10_000
+"""At most this many drawings (lines) in the collection file."""
+MAX_COLLECTED_BYTES = 20_000_000
+"""At most this many bytes in the collection file (below ``quickdraw.MAX_FILE_BYTES``)."""
+MAX_LINE_BYTES = 32_768
+"""At most this many bytes in one saved line: about 4,000 points once simplified."""
+
+
+def read_collect_request(data: object, model_side: int) -> tuple[list[list[tuple[float, float]]], str]:
+    """Check a parsed ``/api/collect`` body; return the strokes and the label.
+
+    ``data`` must be ``{"strokes": [[[x, y], ...], ...], "label": "square" | "other"}``.
+    The strokes go through the same checks as a ``/api/predict`` drawing
+    (:func:`read_drawing_request`): finite numbers, at most ``MAX_STROKES``
+    strokes and ``MAX_POINTS`` points, neither empty nor a single dot.
+    """
+    if not isinstance(data, dict):
+        raise RequestError(
+            HTTPStatus.BAD_REQUEST,
+            f'the body must be a JSON object {{"strokes": [...], "label": "square"}}, got {_json_type(data)}',
+        )
+    unknown = sorted(set(data) - {"strokes", "label"})
+    if unknown:
+        raise RequestError(
+            HTTPStatus.BAD_REQUEST, f"unknown field(s) {', '.join(map(repr, unknown))}: expected 'strokes' and 'label'"
+        )
+    labels = " or ".join(json.dumps(label) for label in COLLECT_LABELS)
+    if "label" not in data:
+        raise RequestError(HTTPStatus.BAD_REQUEST, f'the body needs "label": {labels}')
+    label = data["label"]
+    if not isinstance(label, str) or label not in COLLECT_LABELS:
+        shown = json.dumps(label[:40]) if isinstance(label, str) else _json_type(label)
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"label must be {labels}, got {shown}")
+    strokes, _ = read_drawing_request({key: value for key, value in data.items() if key == "strokes"}, model_side)
+    return strokes, label
+
+
+def saved_line_bytes(strokes: list[list[tuple[float, float]]], word: str) -> int:
+    """The bytes of the line ``quickdraw.append(path, strokes, word)`` writes: checked before it writes.
+
+    That line is ``{"word": ..., "drawing": [[xs, ys], ...]}`` in compact
+    JSON and a newline, the drawing simplified by ``quickdraw.simplify``.
+    """
+    simplified = quickdraw.simplify(strokes)
+    record = {"word": word, "drawing": [[[x for x, _ in stroke], [y for _, y in stroke]] for stroke in simplified]}
+    return len(json.dumps(record, separators=(",", ":")).encode("utf-8")) + 1
+
+
+class Collector:
+    """Appends drawings to one Quick, Draw! file (``demo --collect FILE.ndjson``) and counts them.
+
+    Each saved drawing becomes one line of ``FILE``, written by
+    :func:`purenet.squares.quickdraw.append` (the whole line in one write,
+    then flushed and synced to disk, so a crash never leaves half a line).
+    A lock makes saves one at a time: two threads never interleave their
+    lines, and the caps (``MAX_COLLECTED_DRAWINGS`` lines,
+    ``MAX_COLLECTED_BYTES`` bytes, ``MAX_LINE_BYTES`` per line) are checked
+    and the counts updated in the same step as the write.  A file that
+    already exists is read first (a malformed one is refused with its line
+    number), its drawings counted, and appended to.  Explained in
+    docs/squares.md.
+    """
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"make_server: collect must be a file path, got {type(path).__name__}")
+        self.path = os.path.abspath(os.fspath(path))
+        self.name = os.path.basename(self.path)
+        if os.path.isdir(self.path):
+            raise ValueError(f"make_server: collect must name a file, got the folder {os.fspath(path)!r}")
+        if not os.path.isdir(os.path.dirname(self.path)):
+            raise ValueError(f"make_server: collect: the folder of {os.fspath(path)!r} does not exist")
+        self.counts = {label: 0 for label in COLLECT_LABELS}
+        if os.path.exists(self.path):
+            for drawing_read in quickdraw.read(self.path):
+                # A file gathered elsewhere may hold other words ("circle"): all of them are "other".
+                self.counts["square" if drawing_read["word"] == "square" else "other"] += 1
+        self._lock = threading.Lock()
+
+    def describe(self) -> dict:
+        """What the page shows: the file's name (not its folder), the counts and the caps."""
+        return {
+            "enabled": True,
+            "file": self.name,
+            "counts": dict(self.counts),
+            "limits": {
+                "drawings": MAX_COLLECTED_DRAWINGS,
+                "bytes": MAX_COLLECTED_BYTES,
+                "line_bytes": MAX_LINE_BYTES,
+            },
+        }
+
+    def save(self, strokes: list[list[tuple[float, float]]], label: str) -> dict:
+        """Append one drawing with its label; return :meth:`describe` with the new counts."""
+        # Measured before taking the lock: simplifying a long drawing takes a moment.
+        line_bytes = saved_line_bytes(strokes, label)
+        if line_bytes > MAX_LINE_BYTES:
+            raise RequestError(
+                HTTPStatus.BAD_REQUEST,
+                f"the drawing would take {line_bytes:,} bytes in {self.name}; at most {MAX_LINE_BYTES:,} are "
+                "written: draw it with fewer strokes or fewer turns",
+            )
+        with self._lock:
+            drawings = sum(self.counts.values())
+            if drawings >= MAX_COLLECTED_DRAWINGS:
+                raise RequestError(
+                    HTTPStatus.INSUFFICIENT_STORAGE,
+                    f"{self.name} already holds {drawings:,} drawings, the most the demo writes to one file: "
+                    "restart it with --collect ANOTHER.ndjson",
+                )
+            size = os.path.getsize(self.path) if os.path.exists(self.path) else 0
+            if size + line_bytes > MAX_COLLECTED_BYTES:
+                raise RequestError(
+                    HTTPStatus.INSUFFICIENT_STORAGE,
+                    f"{self.name} is {size:,} bytes; the demo writes at most {MAX_COLLECTED_BYTES:,} to one file: "
+                    "restart it with --collect ANOTHER.ndjson",
+                )
+            try:
+                quickdraw.append(self.path, strokes, label)
+            except OSError as error:
+                raise RequestError(
+                    HTTPStatus.INTERNAL_SERVER_ERROR, f"could not save into {self.name}: {error.strerror or error}"
+                ) from None
+            self.counts[label] += 1
+            return self.describe()
+
+
 # --- Query strings and static files -----------------------------------------------
 
 
@@ -439,6 +585,7 @@ API_ROUTES = {
     "/api/model": "GET",
     "/api/weights": "GET",
     "/api/sample": "GET",
+    "/api/collect": "POST",
 }
 """Each API path and the one method it answers; other methods get 405."""
 
@@ -497,6 +644,11 @@ class DemoRequestHandler(BaseHTTPRequestHandler):
     def _route(self, method: str) -> None:
         path, _, query = self.path.partition("?")
         if path in API_ROUTES:
+            if path == "/api/collect" and self.server.collector is None:
+                raise RequestError(
+                    HTTPStatus.NOT_FOUND,
+                    "this demo saves no drawings: start it with `python -m purenet demo --collect FILE.ndjson`",
+                )
             expected = API_ROUTES[path]
             if method != expected:
                 raise RequestError(
@@ -508,7 +660,12 @@ class DemoRequestHandler(BaseHTTPRequestHandler):
                 self._send_json(HTTPStatus.OK, explainer.predict(strokes, size))
             elif path == "/api/model":
                 _query_parameters(query, ())
-                self._send_json(HTTPStatus.OK, explainer.describe())
+                collector = self.server.collector
+                collecting = collector.describe() if collector is not None else {"enabled": False}
+                self._send_json(HTTPStatus.OK, {**explainer.describe(), "collect": collecting})
+            elif path == "/api/collect":
+                strokes, label = read_collect_request(parse_json_body(self._read_body()), explainer.side)
+                self._send_json(HTTPStatus.OK, {"saved": label, "collect": self.server.collector.save(strokes, label)})
             elif path == "/api/weights":
                 parameters = _query_parameters(query, ("unit",))
                 if "unit" not in parameters:
@@ -633,12 +790,15 @@ class DemoRequestHandler(BaseHTTPRequestHandler):
 
 
 class DemoServer(ThreadingHTTPServer):
-    """A ThreadingHTTPServer that holds the model and the log stream."""
+    """A ThreadingHTTPServer that holds the model, the log stream and the collector (None: nothing is saved)."""
 
     daemon_threads = True  # a stalled client never keeps the program from stopping
 
-    def __init__(self, address: tuple[str, int], explainer: Explainer, stream: TextIO) -> None:
+    def __init__(
+        self, address: tuple[str, int], explainer: Explainer, stream: TextIO, collector: Collector | None = None
+    ) -> None:
         self.explainer = explainer
+        self.collector = collector
         self.stream = stream
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
@@ -665,13 +825,20 @@ def make_server(
     port: int = 8000,
     stream: TextIO | None = None,
     model_file: str | None = None,
+    collect: str | os.PathLike | None = None,
 ) -> DemoServer:
     """A demo server for ``model`` bound to ``host:port`` (port 0: a free port), not yet serving.
 
     Call ``serve_forever()`` (in a thread, for tests), then ``shutdown()`` and
     ``server_close()``.  The bound port is ``server.server_port``.
+    ``collect``: a file that ``POST /api/collect`` appends drawings to (see
+    :class:`Collector`; an existing file is read and counted first); None,
+    the default, writes nothing.
     """
-    return DemoServer((host, port), Explainer(model, model_file), stream if stream is not None else sys.stderr)
+    explainer = Explainer(model, model_file)
+    # The collection file is read before the port is bound: a bad file leaves no socket behind.
+    collector = Collector(collect) if collect is not None else None
+    return DemoServer((host, port), explainer, stream if stream is not None else sys.stderr, collector)
 
 
 def serve(
@@ -680,10 +847,13 @@ def serve(
     port: int = 8000,
     open_browser: bool = False,
     stream: TextIO | None = None,
+    collect: str | os.PathLike | None = None,
 ) -> int:
     """Serve the demo until Ctrl-C, then stop cleanly; returns 0.
 
     ``model_path`` is a saved model (default: the shipped square detector).
+    ``collect`` is a file to save drawings into (the page then shows the save
+    buttons; see :func:`make_server`); None, the default, writes nothing.
     The address, then one line per request, go to ``stream`` (default
     ``sys.stderr``, looked up at call time so that a replaced stderr is used).
     A bad model file raises ``ModelFileError`` (a ValueError) and a port in
@@ -694,13 +864,21 @@ def serve(
         model, model_file = recipe.square_detector(), os.path.basename(recipe.SHIPPED_MODEL)
     else:
         model, model_file = load(model_path), os.path.basename(model_path)
-    server = make_server(model, host, port, stream, model_file)
+    server = make_server(model, host, port, stream, model_file, collect)
     # Listening everywhere includes this machine itself: show its loopback address.
     shown_host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(
         host, f"[{host}]" if ":" in host else host
     )
     address = f"http://{shown_host}:{server.server_port}/"
     print(f"purenet demo: open {address} in a browser (Ctrl-C to stop)", file=stream, flush=True)
+    if server.collector is not None:
+        squares, others = server.collector.counts["square"], server.collector.counts["other"]
+        print(
+            f"collecting drawings into {server.collector.path} (so far {squares} square{'s' * (squares != 1)} "
+            f"and {others} other{'s' * (others != 1)})",
+            file=stream,
+            flush=True,
+        )
     if host in ("", "0.0.0.0", "::"):
         print("note: listening on every network interface: other machines can reach this demo", file=stream)
     if open_browser and not webbrowser.open(address):

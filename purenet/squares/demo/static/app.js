@@ -395,9 +395,9 @@ function plural(count, word) {
   return `${count.toLocaleString("en")} ${word}${count === 1 ? "" : "s"}`;
 }
 
-/** "12 squares, 7 others in FILE": what the collection file holds. */
-function collectionText(collect) {
-  return `${plural(collect.counts.square, "square")}, ${plural(collect.counts.other, "other")} in ${collect.file}`;
+/** "12 squares, 7 others": what the collection file holds. */
+function countsText(collect) {
+  return `${plural(collect.counts.square, "square")}, ${plural(collect.counts.other, "other")}`;
 }
 
 function collecting() {
@@ -441,7 +441,7 @@ async function saveDrawing(label) {
       body: JSON.stringify({ strokes: state.strokes, label }),
     });
     state.model.collect = answer.collect;
-    byId("collect-status").textContent = `Saved: ${collectionText(answer.collect)}.`;
+    byId("collect-status").textContent = `Saved: ${countsText(answer.collect)} in ${answer.collect.file}.`;
     if (generation === state.generation && points === totalPoints()) {
       replaceDrawing([]);
       resetDisplay();
@@ -460,7 +460,7 @@ function setUpCollecting(collect) {
     return; // the buttons stay hidden: this server writes nothing
   }
   byId("collect").hidden = false;
-  byId("collect-status").textContent = `Saving into ${collect.file}: ${collectionText(collect)} so far.`;
+  byId("collect-status").textContent = `Saving into ${collect.file}: ${countsText(collect)} so far.`;
   byId("save-square").addEventListener("click", () => saveDrawing("square"));
   byId("save-other").addEventListener("click", () => saveDrawing("other"));
   updateCollectButtons();
