@@ -1,4 +1,4 @@
-"""Line charts: several series against a shared x, axes with nice ticks, a legend, linear or log scales; and fit's history in one call.
+"""Line charts (several series, nice ticks, a legend, linear or log axes), and fit's history in one call.
 
 The axis mapping: a value ``v`` on an axis whose ticks run from ``low`` to
 ``high`` and which spans the pixels ``start`` to ``end`` is drawn at
@@ -59,7 +59,9 @@ def read_series(series: object, where: str) -> dict[str, list[float | None]]:
         }
     if isinstance(series, (list, tuple)):
         return {"": read_values(series, f"{where}: series", gaps=True)}
-    raise ArgumentTypeError(f"{where}: series must be a dict of lists of numbers or a list of numbers, got {short(series)}")
+    raise ArgumentTypeError(
+        f"{where}: series must be a dict of lists of numbers or a list of numbers, got {short(series)}"
+    )
 
 
 def read_x(x: object, series: dict[str, list], where: str) -> list[float] | None:
@@ -82,7 +84,8 @@ def check_positive(points: dict[str, list[tuple[float, float]]], axis_name: str,
             if pair[coordinate] <= 0:
                 label = f"series {name!r}" if name else "the series"
                 raise ValueError(
-                    f"{where}: log_{axis_name} needs positive values, but {label} has {axis_name} = {pair[coordinate]!r}"
+                    f"{where}: log_{axis_name} needs positive values, "
+                    f"but {label} has {axis_name} = {pair[coordinate]!r}"
                 )
 
 
@@ -143,15 +146,25 @@ def draw_line_chart(
 
     body = []
     if title:
-        body.append(text_element(width / 2, MARGIN_TOP + 14, title, "middle", 14, fill=TEXT_COLOUR, **{"font-weight": "bold"}))
+        body.append(
+            text_element(width / 2, MARGIN_TOP + 14, title, "middle", 14, fill=TEXT_COLOUR, **{"font-weight": "bold"})
+        )
     for row_number, row in enumerate(legend):
         baseline = MARGIN_TOP + (TITLE_HEIGHT if title else 0) + row_number * LEGEND_ROW_HEIGHT + 13
         for index, name, offset in row:
             colour = hex_colour(palette_colour(index))
-            swatch = element("line", {
-                "x1": left + offset, "y1": baseline - 4.0, "x2": left + offset + 20, "y2": baseline - 4.0,
-                "stroke": colour, "stroke-width": 2, "stroke-dasharray": "6 3" if name in dashed else None,
-            })
+            swatch = element(
+                "line",
+                {
+                    "x1": left + offset,
+                    "y1": baseline - 4.0,
+                    "x2": left + offset + 20,
+                    "y2": baseline - 4.0,
+                    "stroke": colour,
+                    "stroke-width": 2,
+                    "stroke-dasharray": "6 3" if name in dashed else None,
+                },
+            )
             label = text_element(left + offset + 26, baseline, name, fill=TEXT_COLOUR)
             body.append(element("g", {"class": "legend-entry"}, swatch + label))
     for tick, label in zip(y_axis.ticks, y_axis.labels):
@@ -164,15 +177,26 @@ def draw_line_chart(
         line = element("line", {"x1": pixel, "y1": float(top), "x2": pixel, "y2": float(bottom), "stroke": GRID_COLOUR})
         text = text_element(pixel, bottom + 16, label, "middle", fill=TEXT_COLOUR)
         body.append(element("g", {"class": "x-tick"}, line + text))
-    body.append(element("rect", {
-        "x": float(left), "y": float(top), "width": float(right - left), "height": float(bottom - top),
-        "fill": "none", "stroke": FRAME_COLOUR,
-    }))
+    body.append(
+        element(
+            "rect",
+            {
+                "x": float(left),
+                "y": float(top),
+                "width": float(right - left),
+                "height": float(bottom - top),
+                "fill": "none",
+                "stroke": FRAME_COLOUR,
+            },
+        )
+    )
     if x_label:
         body.append(text_element((left + right) / 2, height - 10, x_label, "middle", fill=TEXT_COLOUR))
     if y_label:
         centre = (top + bottom) / 2
-        body.append(text_element(16, centre, y_label, "middle", fill=TEXT_COLOUR, transform=f"rotate(-90 16 {number(centre)})"))
+        body.append(
+            text_element(16, centre, y_label, "middle", fill=TEXT_COLOUR, transform=f"rotate(-90 16 {number(centre)})")
+        )
 
     for index, (name, pairs) in enumerate(points.items()):
         colour = hex_colour(palette_colour(index))
@@ -187,11 +211,19 @@ def draw_line_chart(
         drawn = [element("title", {}, text=name)] if name else []
         for piece in pieces:
             if len(piece) > 1:
-                drawn.append(element("polyline", {
-                    "points": " ".join(f"{number(px)},{number(py)}" for px, py in piece), "fill": "none",
-                    "stroke": colour, "stroke-width": 2, "stroke-linejoin": "round",
-                    "stroke-dasharray": "6 3" if name in dashed else None,
-                }))
+                drawn.append(
+                    element(
+                        "polyline",
+                        {
+                            "points": " ".join(f"{number(px)},{number(py)}" for px, py in piece),
+                            "fill": "none",
+                            "stroke": colour,
+                            "stroke-width": 2,
+                            "stroke-linejoin": "round",
+                            "stroke-dasharray": "6 3" if name in dashed else None,
+                        },
+                    )
+                )
         markers = len(present[name]) <= MARKER_LIMIT
         for piece in pieces:
             if markers or len(piece) == 1:  # a lone point has no line to show it
@@ -231,14 +263,27 @@ def line_chart(
     for flag_name, flag in (("log_x", log_x), ("log_y", log_y)):
         if not isinstance(flag, bool):
             raise ArgumentTypeError(f"{where}: {flag_name} must be True or False, got {short(flag)}")
-    dashed_names = {read_text(name, f"{where}: dashed[{index}]") for index, name in enumerate(read_dashed(dashed, where))}
+    dashed_names = {
+        read_text(name, f"{where}: dashed[{index}]") for index, name in enumerate(read_dashed(dashed, where))
+    }
     unknown = sorted(dashed_names - set(checked))
     if unknown:
-        raise ValueError(f"{where}: dashed names {unknown[0]!r}, which is not a series ({', '.join(map(repr, checked))})")
+        raise ValueError(
+            f"{where}: dashed names {unknown[0]!r}, which is not a series ({', '.join(map(repr, checked))})"
+        )
     body = draw_line_chart(
-        checked, read_x(x, checked, where), read_size(width, f"{where}: width"), read_size(height, f"{where}: height"),
-        read_text(title, f"{where}: title"), read_text(x_label, f"{where}: x_label"), read_text(y_label, f"{where}: y_label"),
-        log_x, log_y, read_range(y_range, f"{where}: y_range"), dashed_names, where,
+        checked,
+        read_x(x, checked, where),
+        read_size(width, f"{where}: width"),
+        read_size(height, f"{where}: height"),
+        read_text(title, f"{where}: title"),
+        read_text(x_label, f"{where}: x_label"),
+        read_text(y_label, f"{where}: y_label"),
+        log_x,
+        log_y,
+        read_range(y_range, f"{where}: y_range"),
+        dashed_names,
+        where,
     )
     return document(width, height, body, title)
 
@@ -277,14 +322,16 @@ def history(
     """
     where = "history"
     if not isinstance(history, dict):
-        raise ArgumentTypeError(f"{where}: history must be the dict fit returns, got {type(history).__name__} {short(history)}")
+        raise ArgumentTypeError(
+            f"{where}: history must be the dict fit returns, got {type(history).__name__} {short(history)}"
+        )
     measures: dict[str, dict[str, list]] = {}
     for key, values in history.items():
         read_text(key, f"{where}: a key of history")
         if not isinstance(values, (list, tuple)):
             raise ArgumentTypeError(f"{where}: history[{key!r}] must be a list, got {short(values)}")
         checked = read_values(values, f"{where}: history[{key!r}]", gaps=True) if values else []
-        measure = key[len("val_"):] if key.startswith("val_") else key
+        measure = key[len("val_") :] if key.startswith("val_") else key
         measures.setdefault(measure, {})["validation" if key.startswith("val_") else "training"] = checked
     panels = {
         measure: {name: pair[name] for name in ("training", "validation") if name in pair}
@@ -298,24 +345,46 @@ def history(
     if not panels:
         body = [text_element(width / 2, heading + panel_height / 2, NO_DATA_MESSAGE, "middle", 14, fill=TEXT_COLOUR)]
         if title:
-            body.insert(0, text_element(width / 2, 18, title, "middle", 14, fill=TEXT_COLOUR, **{"font-weight": "bold"}))
+            body.insert(
+                0, text_element(width / 2, 18, title, "middle", 14, fill=TEXT_COLOUR, **{"font-weight": "bold"})
+            )
         return document(width, heading + panel_height, body, title)
     columns = min(2, len(panels))
     panel_width = width // columns
     rows = math.ceil(len(panels) / columns)
-    body = [text_element(width / 2, 18, title, "middle", 14, fill=TEXT_COLOUR, **{"font-weight": "bold"})] if title else []
+    body = (
+        [text_element(width / 2, 18, title, "middle", 14, fill=TEXT_COLOUR, **{"font-weight": "bold"})] if title else []
+    )
     for number_of_panel, (measure, pair) in enumerate(panels.items()):
         epochs = max(len(values) for values in pair.values())
         # a shorter series (validation that started late) is padded with gaps to the epochs drawn
         series = {name: values + [None] * (epochs - len(values)) for name, values in pair.items() if values}
         panel = draw_line_chart(
-            series, [float(epoch) for epoch in range(1, epochs + 1)], panel_width, panel_height, measure, "epoch", measure,
-            False, log_loss and measure == "loss", (0.0, 1.0) if measure.endswith("accuracy") else None, {"validation"},
+            series,
+            [float(epoch) for epoch in range(1, epochs + 1)],
+            panel_width,
+            panel_height,
+            measure,
+            "epoch",
+            measure,
+            False,
+            log_loss and measure == "loss",
+            (0.0, 1.0) if measure.endswith("accuracy") else None,
+            {"validation"},
             f"{where}: {measure!r}",
         )
         row, column = divmod(number_of_panel, columns)
-        body.append(element("svg", {
-            "x": float(column * panel_width), "y": float(heading + row * panel_height),
-            "width": float(panel_width), "height": float(panel_height), "class": "panel",
-        }, "".join(panel)))
+        body.append(
+            element(
+                "svg",
+                {
+                    "x": float(column * panel_width),
+                    "y": float(heading + row * panel_height),
+                    "width": float(panel_width),
+                    "height": float(panel_height),
+                    "class": "panel",
+                },
+                "".join(panel),
+            )
+        )
     return document(width, heading + rows * panel_height, body, title)

@@ -56,44 +56,97 @@ def draw_cells(
 
     body = []
     if title:
-        body.append(text_element(width / 2, MARGIN + 14, title, "middle", 14, fill=TEXT_COLOUR, **{"font-weight": "bold"}))
+        body.append(
+            text_element(width / 2, MARGIN + 14, title, "middle", 14, fill=TEXT_COLOUR, **{"font-weight": "bold"})
+        )
     for r, row in enumerate(values):
         for c, value in enumerate(row):
             colour = map_colour(colour_map, fraction_of(value, low, high))
             x, y = left + c * cell_size, top + r * cell_size
-            cell = element("rect", {
-                "class": "cell", "x": float(x), "y": float(y), "width": float(cell_size), "height": float(cell_size),
-                "fill": hex_colour(colour),
-            }, element("title", {}, text=tooltips[r][c]))
+            cell = element(
+                "rect",
+                {
+                    "class": "cell",
+                    "x": float(x),
+                    "y": float(y),
+                    "width": float(cell_size),
+                    "height": float(cell_size),
+                    "fill": hex_colour(colour),
+                },
+                element("title", {}, text=tooltips[r][c]),
+            )
             if texts is not None:
                 ink = "#ffffff" if luminance(colour) < 0.5 else "#000000"  # readable on dark and on pale cells
                 cell += text_element(
-                    x + cell_size / 2, y + cell_size / 2, texts[r][c], "middle", fill=ink, **{"dominant-baseline": "middle"}
+                    x + cell_size / 2,
+                    y + cell_size / 2,
+                    texts[r][c],
+                    "middle",
+                    fill=ink,
+                    **{"dominant-baseline": "middle"},
                 )
             body.append(cell)
     for r, label in enumerate(row_labels or []):
-        body.append(text_element(left - 6, top + (r + 0.5) * cell_size, label, "end", fill=TEXT_COLOUR,
-                                 **{"dominant-baseline": "middle", "class": "row-label"}))
+        body.append(
+            text_element(
+                left - 6,
+                top + (r + 0.5) * cell_size,
+                label,
+                "end",
+                fill=TEXT_COLOUR,
+                **{"dominant-baseline": "middle", "class": "row-label"},
+            )
+        )
     for c, label in enumerate(column_labels or []):
-        body.append(text_element(left + (c + 0.5) * cell_size, top - 6, label, "middle", fill=TEXT_COLOUR, **{"class": "column-label"}))
+        body.append(
+            text_element(
+                left + (c + 0.5) * cell_size, top - 6, label, "middle", fill=TEXT_COLOUR, **{"class": "column-label"}
+            )
+        )
     if x_label:
-        body.append(text_element(left + grid_width / 2, top + grid_height + AXIS_LABEL_SPACE + 4, x_label, "middle", fill=TEXT_COLOUR))
+        body.append(
+            text_element(
+                left + grid_width / 2, top + grid_height + AXIS_LABEL_SPACE + 4, x_label, "middle", fill=TEXT_COLOUR
+            )
+        )
     if y_label:
         centre = top + grid_height / 2
-        body.append(text_element(MARGIN + 10, centre, y_label, "middle", fill=TEXT_COLOUR, transform=f"rotate(-90 {MARGIN + 10} {centre})"))
+        body.append(
+            text_element(
+                MARGIN + 10,
+                centre,
+                y_label,
+                "middle",
+                fill=TEXT_COLOUR,
+                transform=f"rotate(-90 {MARGIN + 10} {centre})",
+            )
+        )
 
     # the colour bar: high at the top, in COLOUR_BAR_STEPS bands, with the values at its ends and middle
     bar_left = left + grid_width + 16
     band = grid_height / COLOUR_BAR_STEPS
     for step in range(COLOUR_BAR_STEPS):
         fraction = 1.0 - (step + 0.5) / COLOUR_BAR_STEPS
-        body.append(element("rect", {
-            "x": float(bar_left), "y": top + step * band, "width": float(COLOUR_BAR_WIDTH), "height": band + 0.5,
-            "fill": hex_colour(map_colour(colour_map, fraction)), "class": "colour-bar",
-        }))
+        body.append(
+            element(
+                "rect",
+                {
+                    "x": float(bar_left),
+                    "y": top + step * band,
+                    "width": float(COLOUR_BAR_WIDTH),
+                    "height": band + 0.5,
+                    "fill": hex_colour(map_colour(colour_map, fraction)),
+                    "class": "colour-bar",
+                },
+            )
+        )
     for fraction, baseline in ((1.0, top + 10), (0.5, top + grid_height / 2 + 4), (0.0, top + grid_height)):
         label = format_value(low + fraction * (high - low))
-        body.append(text_element(bar_left + COLOUR_BAR_WIDTH + 4, baseline, label, fill=TEXT_COLOUR, **{"class": "colour-bar-label"}))
+        body.append(
+            text_element(
+                bar_left + COLOUR_BAR_WIDTH + 4, baseline, label, fill=TEXT_COLOUR, **{"class": "colour-bar-label"}
+            )
+        )
     return document(width, height, body, title)
 
 
@@ -135,21 +188,35 @@ def heat_map(
     check_colour_map(colour_map, f"{where}: colour_map")
     values = read_grid(grid, f"{where}: grid")
     rows, columns = len(values), len(values[0])
-    low, high = colours.value_range([v for row in values for v in row], colour_map, read_range(value_range, f"{where}: value_range"))
+    low, high = colours.value_range(
+        [v for row in values for v in row], colour_map, read_range(value_range, f"{where}: value_range")
+    )
     if not isinstance(show_values, bool):
         raise ArgumentTypeError(f"{where}: show_values must be True or False, got {short(show_values)}")
     texts = [[format_value(value) for value in row] for row in values]
     tooltips = [[f"row {r}, column {c}: {texts[r][c]}" for c in range(columns)] for r in range(rows)]
     return draw_cells(
-        values, colour_map, low, high, texts if show_values else None, tooltips,
-        read_labels(row_labels, rows, f"{where}: row_labels"), read_labels(column_labels, columns, f"{where}: column_labels"),
-        read_text(title, f"{where}: title"), read_text(x_label, f"{where}: x_label"), read_text(y_label, f"{where}: y_label"),
+        values,
+        colour_map,
+        low,
+        high,
+        texts if show_values else None,
+        tooltips,
+        read_labels(row_labels, rows, f"{where}: row_labels"),
+        read_labels(column_labels, columns, f"{where}: column_labels"),
+        read_text(title, f"{where}: title"),
+        read_text(x_label, f"{where}: x_label"),
+        read_text(y_label, f"{where}: y_label"),
         read_cell_size(cell_size, rows, columns, where),
     )
 
 
 def confusion_matrix_chart(
-    matrix: list[list[int]], class_names: list[str] | None = None, *, title: str = "confusion matrix", cell_size: int | None = None
+    matrix: list[list[int]],
+    class_names: list[str] | None = None,
+    *,
+    title: str = "confusion matrix",
+    cell_size: int | None = None,
 ) -> str:
     """An SVG of a confusion matrix (``purenet.metrics.confusion_matrix``: rows true classes, columns predictions).
 
@@ -165,18 +232,32 @@ def confusion_matrix_chart(
     for r, row in enumerate(counts):
         for c, count in enumerate(row):
             if count < 0 or not count.is_integer():
-                raise ValueError(f"{where}: matrix[{r}][{c}] must be a count (an integer >= 0), got {short(matrix[r][c])}")
+                raise ValueError(
+                    f"{where}: matrix[{r}][{c}] must be a count (an integer >= 0), got {short(matrix[r][c])}"
+                )
     names = read_labels(class_names, classes, f"{where}: class_names") or [str(index) for index in range(classes)]
     shares = [[count / sum(row) if sum(row) else 0.0 for count in row] for row in counts]
     tooltips = [
-        [f"true {names[r]}, predicted {names[c]}: {int(counts[r][c])} ({100 * shares[r][c]:.1f}% of {names[r]})"
-         for c in range(classes)]
+        [
+            f"true {names[r]}, predicted {names[c]}: {int(counts[r][c])} ({100 * shares[r][c]:.1f}% of {names[r]})"
+            for c in range(classes)
+        ]
         for r in range(classes)
     ]
     texts = [[str(int(count)) for count in row] for row in counts]
     return draw_cells(
-        shares, "sequential", 0.0, 1.0, texts, tooltips, names, names, read_text(title, f"{where}: title"),
-        "predicted class", "true class", read_cell_size(cell_size, classes, classes, where),
+        shares,
+        "sequential",
+        0.0,
+        1.0,
+        texts,
+        tooltips,
+        names,
+        names,
+        read_text(title, f"{where}: title"),
+        "predicted class",
+        "true class",
+        read_cell_size(cell_size, classes, classes, where),
     )
 
 
@@ -203,14 +284,20 @@ def image_grid(
     where = "image_grid"
     check_colour_map(colour_map, f"{where}: colour_map")
     images = read_sequence(images, f"{where}: images")
-    columns = math.ceil(math.sqrt(len(images))) if columns is None else check_integer(columns, f"{where}: columns", minimum=1)
+    columns = (
+        math.ceil(math.sqrt(len(images))) if columns is None else check_integer(columns, f"{where}: columns", minimum=1)
+    )
     labels = read_labels(labels, len(images), f"{where}: labels")
     range_shown = read_range(value_range, f"{where}: value_range")
     numeric = [index for index, image in enumerate(images) if not is_colour_image(image)]
     if range_shown is None and numeric:
-        everything = [v for index in numeric for row in read_grid(images[index], f"{where}: images[{index}]") for v in row]
+        everything = [
+            v for index in numeric for row in read_grid(images[index], f"{where}: images[{index}]") for v in row
+        ]
         range_shown = colours.value_range(everything, colour_map, None)
-    pixels = [grid_pixels(image, f"{where}: images[{index}]", colour_map, range_shown) for index, image in enumerate(images)]
+    pixels = [
+        grid_pixels(image, f"{where}: images[{index}]", colour_map, range_shown) for index, image in enumerate(images)
+    ]
     tallest, widest = max(len(image) for image in pixels), max(len(image[0]) for image in pixels)
     scale = max(1, 64 // max(tallest, widest)) if scale is None else check_integer(scale, f"{where}: scale", minimum=1)
     read_text(title, f"{where}: title")
@@ -220,7 +307,10 @@ def image_grid(
 def is_colour_image(image: object) -> bool:
     """Whether an image's first cell is an (r, g, b) triple rather than a number."""
     return (
-        isinstance(image, (list, tuple)) and bool(image) and isinstance(image[0], (list, tuple)) and bool(image[0])
+        isinstance(image, (list, tuple))
+        and bool(image)
+        and isinstance(image[0], (list, tuple))
+        and bool(image[0])
         and isinstance(image[0][0], (list, tuple))
     )
 
@@ -238,21 +328,42 @@ def draw_images(pixels: list[list[list[RGB]]], columns: int, labels: list[str] |
     if title:
         width = max(width, text_width(title, 14) + 2 * MARGIN)
     height = top + rows * (box_height + label_height) + (rows - 1) * gap + MARGIN
-    body = [text_element(width / 2, MARGIN + 14, title, "middle", 14, fill=TEXT_COLOUR, **{"font-weight": "bold"})] if title else []
+    body = (
+        [text_element(width / 2, MARGIN + 14, title, "middle", 14, fill=TEXT_COLOUR, **{"font-weight": "bold"})]
+        if title
+        else []
+    )
     for index, image in enumerate(pixels):
         row, column = divmod(index, columns)
         x = MARGIN + column * (box_width + gap) + (box_width - len(image[0]) * scale) / 2
         y = top + row * (box_height + label_height + gap)
         tooltip = element("title", {}, text=labels[index]) if labels else ""
-        body.append(element("g", {"class": "image"}, tooltip + image_element(
-            x, y, len(image[0]) * scale, len(image) * scale, encode_png(image)
-        ) + element("rect", {
-            "x": float(x), "y": float(y), "width": float(len(image[0]) * scale), "height": float(len(image) * scale),
-            "fill": "none", "stroke": "#cccccc",
-        })))
+        body.append(
+            element(
+                "g",
+                {"class": "image"},
+                tooltip
+                + image_element(x, y, len(image[0]) * scale, len(image) * scale, encode_png(image))
+                + element(
+                    "rect",
+                    {
+                        "x": float(x),
+                        "y": float(y),
+                        "width": float(len(image[0]) * scale),
+                        "height": float(len(image) * scale),
+                        "fill": "none",
+                        "stroke": "#cccccc",
+                    },
+                ),
+            )
+        )
         if labels:
             centre = MARGIN + column * (box_width + gap) + box_width / 2
-            body.append(text_element(centre, y + box_height + 13, labels[index], "middle", 11, fill=TEXT_COLOUR, **{"class": "label"}))
+            body.append(
+                text_element(
+                    centre, y + box_height + 13, labels[index], "middle", 11, fill=TEXT_COLOUR, **{"class": "label"}
+                )
+            )
     return document(width, height, body, title)
 
 
@@ -282,7 +393,8 @@ def weight_images(
     width = check_integer(image_shape[1], f"{where}: image_shape[1]", minimum=1)
     if rows * width != len(values[0]):
         raise ValueError(
-            f"{where}: image_shape {rows} x {width} holds {rows * width} pixels, but each unit has {len(values[0])} weights"
+            f"{where}: image_shape {rows} x {width} holds {rows * width} pixels, "
+            f"but each unit has {len(values[0])} weights"
         )
     images = [[unit[r * width : (r + 1) * width] for r in range(rows)] for unit in values]
     labels = [f"unit {index}" for index in range(len(images))] if labels is None else labels

@@ -77,7 +77,9 @@ def enlarge(pixels: list[list[RGB]], scale: int) -> list[list[RGB]]:
     return [[colour for colour in row for _ in range(scale)] for row in pixels for _ in range(scale)]
 
 
-def png(grid: object, scale: int = 1, colour_map: str = "grey", value_range: tuple[float, float] | None = None) -> bytes:
+def png(
+    grid: object, scale: int = 1, colour_map: str = "grey", value_range: tuple[float, float] | None = None
+) -> bytes:
     """The bytes of a PNG file showing ``grid``, each cell a ``scale`` x ``scale`` square.
 
     ``grid`` is rows of numbers, shown through ``colour_map`` ("grey": low
@@ -92,5 +94,7 @@ def png(grid: object, scale: int = 1, colour_map: str = "grey", value_range: tup
     pixels = grid_pixels(grid, "png: grid", colour_map, read_range(value_range, "png: value_range"))
     height, width = len(pixels) * scale, len(pixels[0]) * scale
     if max(height, width) > MAXIMUM_SIDE:
-        raise ValueError(f"png: the image would be {width} x {height} pixels, more than {MAXIMUM_SIDE} on a side; lower scale")
+        raise ValueError(
+            f"png: the image would be {width} x {height} pixels, more than {MAXIMUM_SIDE} on a side; lower scale"
+        )
     return encode_png(enlarge(pixels, scale))

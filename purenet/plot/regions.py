@@ -1,4 +1,4 @@
-"""Decision regions of a classifier of 2-D points: which class it says for every point of the plane, and the data on top.
+"""Decision regions of a 2-D classifier: the class it gives at every point of the plane, and the data on top.
 
 The plane around the data is cut into ``resolution`` x ``resolution``
 cells; the classifier is asked once, in one batch, for the class at each
@@ -72,7 +72,7 @@ def decision_regions(
     width: int = 480,
     height: int = 480,
 ) -> str:
-    """An SVG of the classes ``classifier`` gives over the plane, with the samples ``X`` (n x 2) of classes ``y`` on top.
+    """An SVG of the class ``classifier`` gives over the plane, with the samples ``X`` (n x 2) of classes ``y`` on top.
 
     ``classifier`` is a model with ``predict`` (``Sequential.predict``) or a
     function taking a list of [x1, x2] points and returning one class index
@@ -85,7 +85,9 @@ def decision_regions(
     labels = read_classes(y, len(points), f"{where}: y")
     check_integer(resolution, f"{where}: resolution", minimum=2)
     if resolution > MAXIMUM_RESOLUTION:
-        raise ValueError(f"{where}: resolution must be at most {MAXIMUM_RESOLUTION} (cells on a side), got {resolution}")
+        raise ValueError(
+            f"{where}: resolution must be at most {MAXIMUM_RESOLUTION} (cells on a side), got {resolution}"
+        )
     title = read_text(title, f"{where}: title")
     read_size(width, f"{where}: width")
     read_size(height, f"{where}: height")
@@ -93,7 +95,9 @@ def decision_regions(
     class_count = max(labels) + 1
     names = None
     if class_names is not None:
-        names = read_labels(class_names, len(read_sequence(class_names, f"{where}: class_names")), f"{where}: class_names")
+        names = read_labels(
+            class_names, len(read_sequence(class_names, f"{where}: class_names")), f"{where}: class_names"
+        )
         if len(names) < class_count:
             raise ValueError(f"{where}: class_names names {len(names)} classes, but y holds class {class_count - 1}")
         class_count = len(names)
@@ -118,32 +122,75 @@ def decision_regions(
     predicted = read_classes(predict(centres), len(centres), f"{where}: the classifier's answer")
     class_count = max(class_count, max(predicted) + 1)
     tints = [mix(palette_colour(index), WHITE, TINT) for index in range(class_count)]
-    pixels = [[tints[predicted[row * resolution + column]] for column in range(resolution)] for row in range(resolution)]
+    pixels = [
+        [tints[predicted[row * resolution + column]] for column in range(resolution)] for row in range(resolution)
+    ]
 
     body = []
     if title:
-        body.append(text_element(width / 2, MARGIN_TOP + 14, title, "middle", 14, fill=TEXT_COLOUR, **{"font-weight": "bold"}))
+        body.append(
+            text_element(width / 2, MARGIN_TOP + 14, title, "middle", 14, fill=TEXT_COLOUR, **{"font-weight": "bold"})
+        )
     for row_number, row in enumerate(legend):
         baseline = MARGIN_TOP + (TITLE_HEIGHT if title else 0) + row_number * LEGEND_ROW_HEIGHT + 13
         for index, name, offset in row:
-            swatch = element("circle", {"cx": left + offset + 10.0, "cy": baseline - 4.0, "r": 5.0,
-                                        "fill": hex_colour(palette_colour(index))})
-            body.append(element("g", {"class": "legend-entry"}, swatch + text_element(left + offset + 26, baseline, name, fill=TEXT_COLOUR)))
+            swatch = element(
+                "circle",
+                {"cx": left + offset + 10.0, "cy": baseline - 4.0, "r": 5.0, "fill": hex_colour(palette_colour(index))},
+            )
+            body.append(
+                element(
+                    "g",
+                    {"class": "legend-entry"},
+                    swatch + text_element(left + offset + 26, baseline, name, fill=TEXT_COLOUR),
+                )
+            )
     body.append(image_element(left, top, right - left, bottom - top, encode_png(pixels), **{"class": "regions"}))
     for tick, label in zip(y_axis.ticks, y_axis.labels):
         pixel = y_axis.position(tick)
         line = element("line", {"x1": left - 4.0, "y1": pixel, "x2": float(left), "y2": pixel, "stroke": TEXT_COLOUR})
-        body.append(element("g", {"class": "y-tick"}, line + text_element(left - 6, pixel, label, "end", fill=TEXT_COLOUR,
-                                                                          **{"dominant-baseline": "middle"})))
+        body.append(
+            element(
+                "g",
+                {"class": "y-tick"},
+                line + text_element(left - 6, pixel, label, "end", fill=TEXT_COLOUR, **{"dominant-baseline": "middle"}),
+            )
+        )
     for tick, label in zip(x_axis.ticks, x_axis.labels):
         pixel = x_axis.position(tick)
-        line = element("line", {"x1": pixel, "y1": float(bottom), "x2": pixel, "y2": bottom + 4.0, "stroke": TEXT_COLOUR})
-        body.append(element("g", {"class": "x-tick"}, line + text_element(pixel, bottom + 16, label, "middle", fill=TEXT_COLOUR)))
-    body.append(element("rect", {"x": float(left), "y": float(top), "width": float(right - left), "height": float(bottom - top),
-                                 "fill": "none", "stroke": "#888888"}))
+        line = element(
+            "line", {"x1": pixel, "y1": float(bottom), "x2": pixel, "y2": bottom + 4.0, "stroke": TEXT_COLOUR}
+        )
+        body.append(
+            element(
+                "g", {"class": "x-tick"}, line + text_element(pixel, bottom + 16, label, "middle", fill=TEXT_COLOUR)
+            )
+        )
+    body.append(
+        element(
+            "rect",
+            {
+                "x": float(left),
+                "y": float(top),
+                "width": float(right - left),
+                "height": float(bottom - top),
+                "fill": "none",
+                "stroke": "#888888",
+            },
+        )
+    )
     circles = [
-        element("circle", {"cx": x_axis.position(point[0]), "cy": y_axis.position(point[1]), "r": 3.5,
-                           "fill": hex_colour(palette_colour(label)), "stroke": "#ffffff", "stroke-width": 0.75})
+        element(
+            "circle",
+            {
+                "cx": x_axis.position(point[0]),
+                "cy": y_axis.position(point[1]),
+                "r": 3.5,
+                "fill": hex_colour(palette_colour(label)),
+                "stroke": "#ffffff",
+                "stroke-width": 0.75,
+            },
+        )
         for point, label in zip(points, labels)
     ]
     body.append(element("g", {"class": "samples"}, "".join(circles)))

@@ -46,9 +46,13 @@ def element(tag: str, attributes: dict[str, object], children: str = "", text: s
     return f"<{tag}{written}>{inner}</{tag}>" if inner else f"<{tag}{written}/>"
 
 
-def text_element(x: float, y: float, content: str, anchor: str = "start", size: int = FONT_SIZE, **attributes: object) -> str:
+def text_element(
+    x: float, y: float, content: str, anchor: str = "start", size: int = FONT_SIZE, **attributes: object
+) -> str:
     """A line of text whose ``anchor`` ("start", "middle" or "end") sits at (x, y), the baseline."""
-    return element("text", {"x": float(x), "y": float(y), "text-anchor": anchor, "font-size": size, **attributes}, text=content)
+    return element(
+        "text", {"x": float(x), "y": float(y), "text-anchor": anchor, "font-size": size, **attributes}, text=content
+    )
 
 
 def text_width(content: str, size: int = FONT_SIZE) -> float:
@@ -62,9 +66,15 @@ def image_element(x: float, y: float, width: float, height: float, png_bytes: by
     return element(
         "image",
         {
-            "x": float(x), "y": float(y), "width": float(width), "height": float(height),
-            "href": source, "preserveAspectRatio": "none",
-            "image-rendering": "optimizeSpeed", "style": "image-rendering:pixelated", **attributes,
+            "x": float(x),
+            "y": float(y),
+            "width": float(width),
+            "height": float(height),
+            "href": source,
+            "preserveAspectRatio": "none",
+            "image-rendering": "optimizeSpeed",
+            "style": "image-rendering:pixelated",
+            **attributes,
         },
     )
 
@@ -73,11 +83,17 @@ def document(width: float, height: float, body: list[str], title: str = "") -> s
     """A whole SVG: white background, sans-serif text, ``title`` as its accessible name, then ``body``."""
     header = element("title", {}, text=title) if title else ""
     background = element("rect", {"width": "100%", "height": "100%", "fill": "#ffffff"})
-    return element(
-        "svg",
-        {
-            "xmlns": "http://www.w3.org/2000/svg", "width": float(width), "height": float(height),
-            "viewBox": f"0 0 {number(width)} {number(height)}", "font-family": "sans-serif",
-        },
-        header + background + "".join(body),
-    ) + "\n"
+    return (
+        element(
+            "svg",
+            {
+                "xmlns": "http://www.w3.org/2000/svg",
+                "width": float(width),
+                "height": float(height),
+                "viewBox": f"0 0 {number(width)} {number(height)}",
+                "font-family": "sans-serif",
+            },
+            header + background + "".join(body),
+        )
+        + "\n"
+    )

@@ -43,7 +43,7 @@ def nice_number(value: float, rounding: bool) -> float:
 
 
 def step_decimals(step: float) -> int:
-    """How many decimals a multiple of ``step`` (1, 2 or 5 times a power of ten) needs: 0.25 is not a step, 0.2 needs 1."""
+    """How many decimals a multiple of ``step`` (1, 2 or 5 times a power of ten) needs: 0.2 needs 1, 0.05 needs 2."""
     return max(0, -math.floor(math.log10(step) + 1e-9))
 
 
