@@ -3,7 +3,8 @@
 A person's session, step by step: draw a square with the mouse and read
 "square"; clear, draw a circle and read "not square"; switch the resolution;
 point at a hidden unit and see its weights; ask for a generated circle; draw
-with a finger on a phone-sized page.  Screenshots go to test-artifacts/.
+with a finger on a phone-sized page; with ``--collect``, save a drawing and
+find it in the file.  Screenshots go to test-artifacts/.
 
 Needs Debian's Chromium at /usr/bin/chromium and Playwright for Python
 (``bash .ci/install-browser`` installs both); skipped with a message
@@ -12,7 +13,9 @@ otherwise.  Playwright's own browser download is never used.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import json
 import math
 import os
 import re
@@ -51,17 +54,26 @@ sync_api = pytest.importorskip(
 expect = sync_api.expect
 
 
+@contextlib.contextmanager
+def served(collect: str | None = None):
+    """The demo served on a free port (saving drawings into ``collect`` if given); yields its address."""
+    log = io.StringIO()
+    server = make_server(squares.square_detector(), "127.0.0.1", 0, stream=log, collect=collect)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def address():
     """The demo served on a free port, for the whole module."""
-    log = io.StringIO()
-    server = make_server(squares.square_detector(), "127.0.0.1", 0, stream=log)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    with served() as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +91,9 @@ def context(tmp_path_factory):
         context.close()
 
 
-@pytest.fixture
-def page(context, address):
-    """A new tab on the demo, ready; fails the test on any JavaScript error or request elsewhere."""
+@contextlib.contextmanager
+def opened(context, address: str):
+    """A new tab on the demo at ``address``, ready; fails the test on any JavaScript error or request elsewhere."""
     page = context.new_page()
     problems = []
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
@@ -102,10 +114,18 @@ def page(context, address):
         ),
     )
     page.goto(address)
-    page.wait_for_selector("body[data-ready='true']", timeout=10_000)
-    yield page
-    page.close()
+    try:
+        page.wait_for_selector("body[data-ready='true']", timeout=10_000)
+        yield page
+    finally:
+        page.close()
     assert problems == []
+
+
+@pytest.fixture
+def page(context, address):
+    with opened(context, address) as page:
+        yield page
 
 
 # --- Drawing with the mouse and with a finger ---------------------------------------------
@@ -136,6 +156,8 @@ def circle_path(points: int = 60) -> list[tuple[float, float]]:
 
 def draw_with_mouse(page, path: list[tuple[float, float]], steps: int = 1) -> None:
     """Press at the first point, move through the others (``steps`` moves between each two), release."""
+    # A click lower down may have scrolled the page: mouse events outside the window are lost.
+    page.locator("#drawing").scroll_into_view_if_needed()
     page.mouse.move(*to_page(page, *path[0]))
     page.mouse.down()
     for point in path[1:]:
@@ -281,3 +303,46 @@ def test_the_page_draws_the_same_hilbert_curve_as_purenet(page, side):
     cells = page.evaluate("(side) => window.purenetDemo.hilbertCells(side)", side)
     order = side.bit_length() - 1
     assert [tuple(cell) for cell in cells] == [hilbert.index_to_xy(index, order) for index in range(side * side)]
+
+
+def test_collect_saves_a_drawing_as_one_quickdraw_line(context, tmp_path):
+    collected = tmp_path / "collected.ndjson"
+    with served(str(collected)) as address, opened(context, address) as page:
+        save_square = page.get_by_role("button", name="Save as a square")
+        save_other = page.get_by_role("button", name="Save as not a square")
+        expect(page.locator("#collect")).to_be_visible()
+        status = page.locator("#collect-status")
+        expect(status).to_have_text("Saving into collected.ndjson: 0 squares, 0 others so far.")
+        expect(save_square).to_be_disabled()
+        expect(save_other).to_be_disabled()
+
+        draw_with_mouse(page, square_path(), steps=10)
+        expect(page.locator("#verdict")).to_have_text("square", timeout=10_000)
+        expect(save_square).to_be_enabled()
+        save_square.click()
+        expect(status).to_have_text("Saved: 1 square, 0 others in collected.ndjson.", timeout=10_000)
+        # The canvas is cleared for the next drawing, and nothing is left to save.
+        expect(page.locator("#verdict")).to_have_text("nothing yet")
+        expect(save_square).to_be_disabled()
+        lines = collected.read_text(encoding="utf-8").splitlines()
+        assert len(lines) == 1
+        record = json.loads(lines[0])
+        assert record["word"] == "square" and len(record["drawing"]) == 1
+
+        # A generated sample is not a person's drawing: it cannot be saved.
+        page.get_by_role("button", name="Show me a circle").click()
+        expect(page.locator("#message")).to_contain_text("A generated circle", timeout=10_000)
+        expect(save_other).to_be_disabled()
+        page.get_by_role("button", name="Clear").click()
+        draw_with_mouse(page, circle_path(60), steps=2)
+        expect(save_other).to_be_enabled(timeout=10_000)
+        save_other.click()
+        expect(status).to_have_text("Saved: 1 square, 1 other in collected.ndjson.", timeout=10_000)
+        assert len(collected.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_without_collect_the_save_buttons_are_hidden(page):
+    expect(page.locator("#collect")).to_be_hidden()
+    draw_with_mouse(page, square_path(), steps=10)
+    expect(page.locator("#verdict")).to_have_text("square", timeout=10_000)
+    expect(page.get_by_role("button", name="Save as a square")).to_be_hidden()
