@@ -246,7 +246,7 @@ class Value:
         base = self.data
         if base < 0.0 and not power.is_integer():
             raise ValueError(f"Value **: a negative base to a fractional power is not real: {base!r} ** {exponent!r}")
-        if base == 0.0 and 0.0 < power < 1.0 or base == 0.0 and power < 0.0:
+        if base == 0.0 and power < 1.0 and power != 0.0:  # 0^p or its slope p 0^(p-1) is infinite
             raise ValueError(
                 f"Value **: {base!r} ** {exponent!r} has an infinite value or slope at 0 (exponent below 1)"
             )
