@@ -24,7 +24,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-# --- reading charts back ---------------------------------------------------------------------------------------------
+# --- reading charts back ------------------------------------------------------------------------------------------
 
 
 def parse(svg: str) -> ElementTree.Element:
@@ -87,7 +87,7 @@ def hex_to_rgb(text: str) -> tuple[int, int, int]:
     return tuple(int(text[index : index + 2], 16) for index in (1, 3, 5))
 
 
-# --- a reference PNG decoder: chunks, CRCs, IHDR, zlib, filter-type-0 rows -------------------------------------------
+# --- a reference PNG decoder: chunks, CRCs, IHDR, zlib, filter-type-0 rows ----------------------------------------
 
 
 def decode_png(data: bytes) -> list[list[tuple[int, int, int]]]:
@@ -124,13 +124,24 @@ def test_the_reference_decoder_refuses_a_damaged_file():
         decode_png(bytes(data))
 
 
-# --- ticks -------------------------------------------------------------------------------------------------------------
+# --- ticks --------------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("value", "rounding", "nice"),
-    [(0.63, True, 0.5), (0.73, True, 1.0), (0.73, False, 1.0), (1.4, True, 1.0), (1.6, True, 2.0), (3.2, True, 5.0), (3.2, False, 5.0),
-     (8.0, True, 10.0), (120.0, False, 200.0), (2.0, False, 2.0), (0.004, True, 0.005)],
+    [
+        (0.63, True, 0.5),
+        (0.73, True, 1.0),
+        (0.73, False, 1.0),
+        (1.4, True, 1.0),
+        (1.6, True, 2.0),
+        (3.2, True, 5.0),
+        (3.2, False, 5.0),
+        (8.0, True, 10.0),
+        (120.0, False, 200.0),
+        (2.0, False, 2.0),
+        (0.004, True, 0.005),
+    ],
 )
 def test_nice_number_is_one_two_or_five_times_a_power_of_ten(value, rounding, nice):
     assert nice_number(value, rounding) == pytest.approx(nice)
@@ -150,7 +161,9 @@ def test_linear_ticks_are_nice_evenly_spaced_and_cover_the_range():
         assert round(step / 10**exponent, 6) in (1.0, 2.0, 5.0)
         for earlier, later in zip(ticks, ticks[1:]):
             assert later - earlier == pytest.approx(step, rel=1e-6)
-        assert all(abs(tick / step - round(tick / step)) < 1e-6 * max(1.0, abs(tick / step)) for tick in ticks)  # multiples
+        assert all(
+            abs(tick / step - round(tick / step)) < 1e-6 * max(1.0, abs(tick / step)) for tick in ticks
+        )  # multiples
         assert 2 <= len(ticks) <= 2 * count + 2  # about count ticks, never a forest
         # a tighter range would leave data out: no tick beyond the first at or below low
         assert ticks[1] > low and ticks[-2] < high
@@ -176,7 +189,7 @@ def test_log_ticks_are_the_powers_of_ten_around_the_data():
     assert tick_labels([0.01, 0.1, 1.0, 10.0], log=True) == ["0.01", "0.1", "1", "10"]
 
 
-# --- line charts -------------------------------------------------------------------------------------------------------
+# --- line charts --------------------------------------------------------------------------------------------------
 
 
 def test_line_chart_points_are_the_data_under_the_axis_mapping():
@@ -246,7 +259,7 @@ def test_charts_are_deterministic():
     assert plot.png([[0.1, 0.2]]) == plot.png([[0.1, 0.2]])
 
 
-# --- history -------------------------------------------------------------------------------------------------------------
+# --- history ------------------------------------------------------------------------------------------------------
 
 
 def panels(root: ElementTree.Element) -> dict[str, ElementTree.Element]:
@@ -300,7 +313,7 @@ def test_history_leaves_out_empty_measures_and_says_when_nothing_ran():
     assert "no epochs yet" in empty and by_class(parse(empty), "svg", "panel") == []
 
 
-# --- heat maps -----------------------------------------------------------------------------------------------------------
+# --- heat maps ----------------------------------------------------------------------------------------------------
 
 
 def cell_colours(root: ElementTree.Element) -> list[tuple[int, int, int]]:
@@ -319,8 +332,10 @@ def test_heat_map_colours_are_monotone_in_value():
     assert all(later > earlier for earlier, later in zip(redness, redness[1:])), "bluer below, redder above"
     assert diverging[14] == (247, 247, 247)  # the value 0.0: white is zero (the range is symmetric)
     root = parse(plot.heat_map([[1, 2.5]], show_values=True, row_labels=["r"], column_labels=["a", "b"]))
-    assert [cell.find(f"{SVG}title").text for cell in by_class(root, "rect", "cell")] == ["row 0, column 0: 1",
-                                                                                         "row 0, column 1: 2.5"]
+    assert [cell.find(f"{SVG}title").text for cell in by_class(root, "rect", "cell")] == [
+        "row 0, column 0: 1",
+        "row 0, column 1: 2.5",
+    ]
     assert "2.5" in [text.text for text in root.iter(f"{SVG}text")]
     # a range given: values beyond it take the colour of its ends
     clipped = cell_colours(parse(plot.heat_map([[-5, 0, 0.5, 1, 9]], value_range=(0, 1))))
@@ -345,7 +360,7 @@ def test_confusion_matrix_chart_shows_counts_coloured_by_share_of_the_true_class
     assert len(by_class(parse(plot.confusion_matrix_chart(computed)), "rect", "cell")) == 4
 
 
-# --- PNG -------------------------------------------------------------------------------------------------------------------
+# --- PNG ----------------------------------------------------------------------------------------------------------
 
 
 def test_png_decodes_with_the_reference_decoder():
@@ -374,7 +389,7 @@ def test_png_decodes_with_pillow():
     assert pixels == decode_png(data)
 
 
-# --- image grids, weights, decision regions ---------------------------------------------------------------------------
+# --- image grids, weights, decision regions -----------------------------------------------------------------------
 
 
 def test_image_grid_embeds_each_image_with_its_label_and_a_shared_range():
@@ -388,7 +403,9 @@ def test_image_grid_embeds_each_image_with_its_label_and_a_shared_range():
     assert decoded[0] == [[white, (128, 128, 128)], [(128, 128, 128), white]]
     assert decoded[1] == [[white, black], [(191, 191, 191), (191, 191, 191)]]
     assert decoded[2] == images[2]
-    positions = [(float(group.find(f"{SVG}image").get("x")), float(group.find(f"{SVG}image").get("y"))) for group in groups]
+    positions = [
+        (float(group.find(f"{SVG}image").get("x")), float(group.find(f"{SVG}image").get("y"))) for group in groups
+    ]
     assert positions[0][1] == positions[1][1] < positions[2][1] and positions[0][0] == positions[2][0] < positions[1][0]
 
 
@@ -404,7 +421,9 @@ def test_weight_images_show_each_unit_in_a_range_symmetric_about_zero():
             expected = colours.map_colour("diverging", (value + 2.0) / 4.0)
             assert decoded[index // 3][index % 3] == expected
     unit_one = decode_png(embedded_png(groups[1].find(f"{SVG}image")))
-    assert unit_one[0][0][2] > unit_one[0][0][0] and unit_one[0][2][0] > unit_one[0][2][2]  # negative blue, positive red
+    assert (
+        unit_one[0][0][2] > unit_one[0][0][0] and unit_one[0][2][0] > unit_one[0][2][2]
+    )  # negative blue, positive red
 
 
 class CountingClassifier:
@@ -457,7 +476,7 @@ def test_decision_regions_of_a_model():
     }
 
 
-# --- bad input ---------------------------------------------------------------------------------------------------------
+# --- bad input ----------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -492,8 +511,16 @@ def test_decision_regions_of_a_model():
         (lambda: plot.image_grid([]), ValueError, "image_grid: images must not be empty"),
         (lambda: plot.image_grid([[[1]]], labels=["a", "b"]), ValueError, "labels must hold 1 labels"),
         (lambda: plot.weight_images([[1, 2, 3]], (2, 2)), ValueError, "holds 4 pixels, but each unit has 3 weights"),
-        (lambda: plot.decision_regions(CountingClassifier(), [[1, 2, 3]], [0]), ValueError, r"X\[0\] must be a 2-D point"),
-        (lambda: plot.decision_regions(CountingClassifier(), [[1, 2]], [1.0]), ValueError, r"y\[0\] must be a class index"),
+        (
+            lambda: plot.decision_regions(CountingClassifier(), [[1, 2, 3]], [0]),
+            ValueError,
+            r"X\[0\] must be a 2-D point",
+        ),
+        (
+            lambda: plot.decision_regions(CountingClassifier(), [[1, 2]], [1.0]),
+            ValueError,
+            r"y\[0\] must be a class index",
+        ),
         (lambda: plot.decision_regions(lambda p: [0], [[1, 2]], [0]), ValueError, "the classifier's answer must hold"),
         (lambda: plot.decision_regions("model", [[1, 2]], [0]), TypeError, "classifier must be a model with predict"),
     ],
