@@ -1,10 +1,17 @@
 """Optimisers: turn gradients into parameter updates.
 
-Both follow ``torch.optim`` exactly (same formulas, same defaults, same order
-of operations), so what you learn here carries over. Each takes the list
-``model.parameters()`` and offers ``step()`` (apply one update from the
-current gradients), ``zero_grad()`` (clear them) and ``state_dict()`` /
-``load_state_dict()`` (save and restore hyperparameters and buffers).
+Both follow ``torch.optim`` exactly (same formulas, same defaults), so what
+you learn here carries over. Each takes the list ``model.parameters()`` and
+offers ``step()`` (apply one update from the current gradients),
+``zero_grad()`` (clear them) and ``state_dict()`` / ``load_state_dict()``
+(save and restore hyperparameters and buffers, in PyTorch's layout).
+
+An update rule works value by value and never needs to know whether a
+parameter is a vector (a bias) or a matrix (a weight): ``step`` hands it
+every parameter as one flat vector of values (a matrix read row after row),
+and writes the result back in the parameter's own shape. The buffers an
+optimiser keeps per parameter (momentum, Adam's moments) are flat vectors
+too; ``state_dict`` gives them in the parameter's shape, as PyTorch does.
 
 Gradients accumulate across ``backward`` calls, as in PyTorch. ``step()``
 warns once if it finds a gradient summed over more than one backward pass:
@@ -14,33 +21,36 @@ Derivations: docs/optimisation.md.
 
 from __future__ import annotations
 
-import copy
 import math
 import warnings
+from itertools import chain
 
 from .layers.base import Parameter
-from .matrices import rows_of
+from .matrices import Vector
+from .validation import check_number, is_finite, is_integer, is_number
 
 
-def _store(parameter: Parameter, new_rows: list[list[float]]) -> None:
-    """Write updated rows back into the parameter in place (the layer keeps the same object)."""
-    if parameter and isinstance(parameter[0], list):
-        parameter[:] = new_rows
-    else:
-        parameter[:] = new_rows[0]
+def flatten(values: list) -> Vector:
+    """The values of a vector, or of a matrix read row after row, as one new vector."""
+    if values and isinstance(values[0], list):
+        return list(chain.from_iterable(values))
+    return list(values)
 
 
-def _check_number(name: str, value: object, low: float, high: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    if value < low or (high is not None and value >= high):
-        bound = f">= {low}" if high is None else f"in [{low}, {high})"
-        raise ValueError(f"{name} must be {bound}, got {value!r}")
-    return float(value)
+def in_shape_of(vector: Vector, like: list) -> list:
+    """A flat vector cut into rows like ``like`` (a matrix), or the vector itself (``like`` is a vector)."""
+    if like and isinstance(like[0], list):
+        width = len(like[0])
+        return [vector[start : start + width] for start in range(0, len(vector), width)]
+    return list(vector)
 
 
 class Optimizer:
-    """Base class: holds the parameters, one state entry per parameter, and ``zero_grad``."""
+    """Base class: holds the parameters, one state entry per parameter, ``step`` and ``zero_grad``.
+
+    A subclass gives ``update`` (the rule for one parameter, on flat vectors)
+    and ``hyperparameters``.
+    """
 
     def __init__(self, params: object, lr: float) -> None:
         if not isinstance(params, (list, tuple)) and not hasattr(params, "__next__"):
@@ -57,7 +67,7 @@ class Optimizer:
                     f"got {type(parameter).__name__}"
                 )
         self.params: list[Parameter] = params
-        self.lr = _check_number("lr", lr, 0.0)
+        self.lr = check_number(lr, "lr", minimum=0.0)
         self.state: list[dict] = [{} for _ in params]
         self._warned_accumulation = False
 
@@ -67,7 +77,7 @@ class Optimizer:
             parameter.zero_grad()
 
     def step(self) -> None:
-        """Update every parameter that has a gradient."""
+        """Update every parameter that has a gradient, in place (the layers keep the same objects)."""
         for parameter, state in zip(self.params, self.state):
             if parameter.grad is None:
                 continue
@@ -79,63 +89,110 @@ class Optimizer:
                     "optimizer.zero_grad() before each backward unless you mean to accumulate.",
                     stacklevel=2,
                 )
-            new_rows = [
-                self.update_row(values, gradients, state, row)
-                for row, (values, gradients) in enumerate(zip(rows_of(parameter), rows_of(parameter.grad)))
-            ]
-            self.finish_step(state)
-            _store(parameter, new_rows)
+            new_values = self.update(flatten(parameter), flatten(parameter.grad), state)
+            parameter[:] = in_shape_of(new_values, parameter)
 
-    def update_row(self, values: list[float], gradients: list[float], state: dict, row: int) -> list[float]:
-        """The new values of one row of a parameter."""
+    def update(self, values: Vector, gradients: Vector, state: dict) -> Vector:
+        """The new values of one parameter, from its values, its gradient and its buffers (all flat)."""
         raise NotImplementedError
 
-    def finish_step(self, state: dict) -> None:
-        """Per-parameter bookkeeping after all its rows are updated (Adam counts steps)."""
-
     def hyperparameters(self) -> dict:
+        """The settings that rebuild this optimiser, as PyTorch's ``param_groups[0]`` names them."""
         raise NotImplementedError
 
     def state_dict(self) -> dict:
-        """Hyperparameters and buffers as plain JSON-compatible data (a deep copy)."""
-        return {
-            "optimizer": type(self).__name__,
-            "hyperparameters": self.hyperparameters(),
-            "state": copy.deepcopy(self.state),
-        }
+        """Hyperparameters and buffers as plain JSON-compatible data (a copy), in PyTorch's layout.
+
+        ``{"state": {0: {"step": 3, "exp_avg": [[...]], ...}, ...},
+        "param_groups": [{"lr": 0.001, ..., "params": [0, 1, ...]}]}``: state
+        is keyed by the parameter's index in ``params`` (parameters with no
+        state yet are left out), and every buffer has its parameter's shape.
+        """
+        state = {}
+        for index, (entry, parameter) in enumerate(zip(self.state, self.params)):
+            if entry:
+                state[index] = {
+                    name: value if name == "step" else in_shape_of(value, parameter) for name, value in entry.items()
+                }
+        group = dict(self.hyperparameters(), params=list(range(len(self.params))))
+        return {"state": state, "param_groups": [group]}
 
     def load_state_dict(self, state_dict: dict) -> None:
-        """Restore what ``state_dict`` returned; the parameters must have the same shapes."""
-        if not isinstance(state_dict, dict) or state_dict.get("optimizer") != type(self).__name__:
-            found = state_dict.get("optimizer") if isinstance(state_dict, dict) else type(state_dict).__name__
-            raise ValueError(f"load_state_dict: expected a state_dict of {type(self).__name__}, got {found!r}")
-        state = state_dict.get("state")
-        if not isinstance(state, list) or len(state) != len(self.params):
-            raise ValueError(
-                f"load_state_dict: the state has {len(state) if isinstance(state, list) else 'no'} "
-                f"entries but the optimiser has {len(self.params)} parameters"
-            )
-        for index, (entry, parameter) in enumerate(zip(state, self.params)):
+        """Restore what ``state_dict`` returned (also after a trip through JSON, which makes keys text).
+
+        The hyperparameters must be this optimiser's, and every buffer must
+        have the shape of its parameter; nothing changes if anything is wrong.
+        """
+        group = self._saved_group(state_dict)
+        saved_state = state_dict["state"]
+        if not isinstance(saved_state, dict):
+            raise ValueError(f"load_state_dict: 'state' must be a dict, got {type(saved_state).__name__}")
+        state: list[dict] = [{} for _ in self.params]
+        for key, entry in saved_state.items():
+            index = int(key) if isinstance(key, str) and key.isdigit() else key
+            if not is_integer(index) or not 0 <= index < len(self.params):
+                raise ValueError(
+                    f"load_state_dict: state key {key!r} is not the index of one of the {len(self.params)} parameters"
+                )
             if not isinstance(entry, dict):
                 raise ValueError(f"load_state_dict: state entry {index} must be a dict, got {type(entry).__name__}")
-            for name, buffer in entry.items():
-                if name == "step":
-                    continue
-                if not isinstance(buffer, list) or [len(row) for row in buffer] != [
-                    len(row) for row in rows_of(parameter)
-                ]:
-                    raise ValueError(f"load_state_dict: buffer {name!r} of parameter {index} has the wrong shape")
-        hyperparameters = state_dict.get("hyperparameters")
-        if not isinstance(hyperparameters, dict):
-            raise ValueError(f"load_state_dict: 'hyperparameters' must be a dict, got {hyperparameters!r}")
+            state[index] = self._buffers_from(entry, index)
+        hyperparameters = {name: value for name, value in group.items() if name != "params"}
         # A fresh optimiser built from the saved hyperparameters validates them.
-        try:
-            validated = type(self)(self.params, **hyperparameters)
-        except TypeError as error:
-            raise ValueError(f"load_state_dict: hyperparameters {sorted(hyperparameters)} do not fit: {error}") from None
+        validated = type(self)(self.params, **hyperparameters)
         for name in hyperparameters:
             setattr(self, name, getattr(validated, name))
-        self.state = copy.deepcopy(state)
+        self.state = state
+
+    def _saved_group(self, state_dict: object) -> dict:
+        """The one parameter group of a saved state_dict, checked against this optimiser."""
+        if not isinstance(state_dict, dict) or "state" not in state_dict or "param_groups" not in state_dict:
+            found = sorted(state_dict) if isinstance(state_dict, dict) else type(state_dict).__name__
+            raise ValueError(f"load_state_dict: expected a dict with 'state' and 'param_groups', got {found}")
+        groups = state_dict["param_groups"]
+        if not isinstance(groups, list) or len(groups) != 1 or not isinstance(groups[0], dict):
+            raise ValueError(f"load_state_dict: 'param_groups' must be a list of one dict, got {groups!r}")
+        group = groups[0]
+        expected = sorted(self.hyperparameters())
+        found = sorted(name for name in group if name != "params")
+        if found != expected:
+            raise ValueError(
+                f"load_state_dict: expected a state_dict of {type(self).__name__} (hyperparameters "
+                f"{', '.join(expected)}), got one with {', '.join(found) or 'none'}"
+            )
+        if group.get("params") != list(range(len(self.params))):
+            count = len(group["params"]) if isinstance(group.get("params"), list) else "no"
+            raise ValueError(
+                f"load_state_dict: the state_dict holds {count} parameters but the optimiser has {len(self.params)}"
+            )
+        return group
+
+    def _buffers_from(self, entry: dict, index: int) -> dict:
+        """One parameter's saved buffers as flat vectors, each checked against the parameter's shape."""
+        parameter = self.params[index]
+        buffers = {}
+        for name, value in entry.items():
+            if name == "step":
+                if not is_integer(value) or value < 0:
+                    raise ValueError(f"load_state_dict: 'step' of parameter {index} must be a count, got {value!r}")
+                buffers[name] = value
+                continue
+            if _row_lengths(value) != _row_lengths(parameter):
+                raise ValueError(f"load_state_dict: buffer {name!r} of parameter {index} has the wrong shape")
+            numbers = flatten(value)
+            if not all(is_number(number) and is_finite(number) for number in numbers):
+                raise ValueError(f"load_state_dict: buffer {name!r} of parameter {index} must hold finite numbers")
+            buffers[name] = [float(number) for number in numbers]
+        return buffers
+
+
+def _row_lengths(values: object) -> list[int] | None:
+    """The length of each row of a matrix, or [length] of a vector; None for anything else."""
+    if not isinstance(values, list):
+        return None
+    if values and isinstance(values[0], list):
+        return [len(row) if isinstance(row, list) else -1 for row in values]
+    return [len(values)] if not any(isinstance(value, list) for value in values) else None
 
 
 class SGD(Optimizer):
@@ -149,20 +206,21 @@ class SGD(Optimizer):
 
     def __init__(self, params: object, lr: float, momentum: float = 0.0, weight_decay: float = 0.0) -> None:
         super().__init__(params, lr)
-        self.momentum = _check_number("momentum", momentum, 0.0)
-        self.weight_decay = _check_number("weight_decay", weight_decay, 0.0)
+        self.momentum = check_number(momentum, "momentum", minimum=0.0)
+        self.weight_decay = check_number(weight_decay, "weight_decay", minimum=0.0)
 
-    def update_row(self, values: list[float], gradients: list[float], state: dict, row: int) -> list[float]:
+    def update(self, values: Vector, gradients: Vector, state: dict) -> Vector:
         lr, decay, momentum = self.lr, self.weight_decay, self.momentum
         if decay:
             gradients = [g + decay * p for g, p in zip(gradients, values)]
         if momentum:
-            buffers = state.setdefault("momentum_buffer", [])
-            if row < len(buffers):
-                buffers[row] = [momentum * b + g for b, g in zip(buffers[row], gradients)]
+            buffer = state.get("momentum_buffer")
+            if buffer is None:
+                buffer = gradients
             else:
-                buffers.append(list(gradients))
-            gradients = buffers[row]
+                buffer = [momentum * b + g for b, g in zip(buffer, gradients)]
+            state["momentum_buffer"] = buffer
+            gradients = buffer
         return [p - lr * g for p, g in zip(values, gradients)]
 
     def hyperparameters(self) -> dict:
@@ -170,16 +228,19 @@ class SGD(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam (torch.optim.Adam): per-parameter steps scaled by running gradient statistics.
+    """Adam (torch.optim.Adam): per-value steps scaled by running gradient statistics.
 
     For each parameter p with gradient g, at step t = 1, 2, ...:
         g <- g + weight_decay * p
-        m <- beta1 m + (1 - beta1) g            (first moment, "exp_avg")
-        v <- beta2 v + (1 - beta2) g^2          (second moment, "exp_avg_sq")
-        p <- p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+        m <- beta1 m + (1 - beta1) g          (first moment, PyTorch's "exp_avg")
+        v <- beta2 v + (1 - beta2) g^2        (second moment, "exp_avg_sq")
+        m_hat = m / (1 - beta1^t)             (bias corrections: m and v start at 0)
+        v_hat = v / (1 - beta2^t)
+        p <- p - lr * m_hat / (sqrt(v_hat) + eps)
 
-    The factors 1/(1 - beta^t) correct the bias of m and v towards their zero
-    start (docs/optimisation.md).
+    PyTorch computes the same step as lr / (1 - beta1^t) * m / (sqrt(v) /
+    sqrt(1 - beta2^t) + eps); the two differ only in float rounding. Why the
+    bias corrections are needed: docs/optimisation.md.
     """
 
     def __init__(
@@ -193,36 +254,30 @@ class Adam(Optimizer):
         super().__init__(params, lr)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = (_check_number("betas[0]", betas[0], 0.0, 1.0), _check_number("betas[1]", betas[1], 0.0, 1.0))
-        self.eps = _check_number("eps", eps, 0.0)
+        self.betas = (
+            check_number(betas[0], "betas[0]", minimum=0.0, below=1.0),
+            check_number(betas[1], "betas[1]", minimum=0.0, below=1.0),
+        )
+        self.eps = check_number(eps, "eps", minimum=0.0)
         if self.eps == 0.0:
             # PyTorch allows 0, but then a parameter with a zero gradient divides 0 by 0.
-            raise ValueError("eps must be > 0 (it keeps m / (sqrt(v) + eps) finite where v = 0), got 0")
-        self.weight_decay = _check_number("weight_decay", weight_decay, 0.0)
+            raise ValueError("eps must be > 0 (it keeps m_hat / (sqrt(v_hat) + eps) finite where v = 0), got 0")
+        self.weight_decay = check_number(weight_decay, "weight_decay", minimum=0.0)
 
-    def update_row(self, values: list[float], gradients: list[float], state: dict, row: int) -> list[float]:
+    def update(self, values: Vector, gradients: Vector, state: dict) -> Vector:
         beta1, beta2 = self.betas
-        decay, eps = self.weight_decay, self.eps
-        if row == 0:
-            state["step"] = state.get("step", 0)
-            state.setdefault("exp_avg", [])
-            state.setdefault("exp_avg_sq", [])
-        step = state["step"] + 1
+        lr, eps, decay = self.lr, self.eps, self.weight_decay
         if decay:
             gradients = [g + decay * p for g, p in zip(gradients, values)]
-        first_moments, second_moments = state["exp_avg"], state["exp_avg_sq"]
-        if row == len(first_moments):
-            first_moments.append([0.0] * len(values))
-            second_moments.append([0.0] * len(values))
-        m = [beta1 * m_k + (1.0 - beta1) * g for m_k, g in zip(first_moments[row], gradients)]
-        v = [beta2 * v_k + (1.0 - beta2) * g * g for v_k, g in zip(second_moments[row], gradients)]
-        first_moments[row], second_moments[row] = m, v
-        step_size = self.lr / (1.0 - beta1**step)
-        root_correction = math.sqrt(1.0 - beta2**step)
-        return [p - step_size * m_k / (math.sqrt(v_k) / root_correction + eps) for p, m_k, v_k in zip(values, m, v)]
-
-    def finish_step(self, state: dict) -> None:
-        state["step"] += 1
+        t = state["step"] = state.get("step", 0) + 1
+        m = state.get("exp_avg") or [0.0] * len(values)
+        v = state.get("exp_avg_sq") or [0.0] * len(values)
+        m = state["exp_avg"] = [beta1 * m_k + (1.0 - beta1) * g for m_k, g in zip(m, gradients)]
+        v = state["exp_avg_sq"] = [beta2 * v_k + (1.0 - beta2) * g * g for v_k, g in zip(v, gradients)]
+        first_correction, second_correction = 1.0 - beta1**t, 1.0 - beta2**t
+        m_hat = [m_k / first_correction for m_k in m]
+        v_hat = [v_k / second_correction for v_k in v]
+        return [p - lr * m_hat_k / (math.sqrt(v_hat_k) + eps) for p, m_hat_k, v_hat_k in zip(values, m_hat, v_hat)]
 
     def hyperparameters(self) -> dict:
         return {"lr": self.lr, "betas": list(self.betas), "eps": self.eps, "weight_decay": self.weight_decay}

@@ -213,32 +213,67 @@ def test_state_dict_round_trip_continues_identically(make):
     assert bits(unrestored.parameters()) != bits(reference.parameters())
 
 
-def test_state_dict_is_json_and_a_deep_copy():
-    p = vector([1.0, 2.0], grad=[0.1, 0.2])
-    optimizer = pn.Adam([p], lr=0.01)
+def test_state_dict_has_pytorchs_layout_is_json_and_a_copy():
+    weight = matrix([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], grad=[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]])
+    bias = vector([1.0, 2.0])  # no gradient: no state yet, left out as in PyTorch
+    optimizer = pn.Adam([weight, bias], lr=0.01)
     optimizer.step()
     state = optimizer.state_dict()
-    text = json.dumps(state)
-    assert json.loads(text)["optimizer"] == "Adam"
-    assert state["hyperparameters"] == {"lr": 0.01, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0.0}
+    assert set(state) == {"state", "param_groups"}
+    assert state["param_groups"] == [
+        {"lr": 0.01, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0.0, "params": [0, 1]}
+    ]
+    assert list(state["state"]) == [0]
     assert state["state"][0]["step"] == 1
+    # every buffer has its parameter's shape; after one step m = (1 - beta1) g and v = (1 - beta2) g^2
+    assert_rows_close(state["state"][0]["exp_avg"], [[0.1 * g for g in row] for row in weight.grad])
+    assert_rows_close(state["state"][0]["exp_avg_sq"], [[0.001 * g * g for g in row] for row in weight.grad])
+    assert json.loads(json.dumps(state))["state"]["0"]["step"] == 1
     state["state"][0]["exp_avg"][0][0] = 99.0
-    assert optimizer.state[0]["exp_avg"][0][0] != 99.0
+    assert optimizer.state_dict()["state"][0]["exp_avg"][0][0] != 99.0
+
+
+def assert_rows_close(actual, expected):
+    assert [len(row) for row in actual] == [len(row) for row in expected]
+    for actual_row, expected_row in zip(actual, expected):
+        assert actual_row == pytest.approx(expected_row, rel=1e-12, abs=1e-300)
+
+
+@pytest.mark.parametrize("make", [lambda ps: pn.SGD(ps, lr=0.1, momentum=0.9), lambda ps: pn.Adam(ps, lr=0.1)])
+def test_the_update_rule_sees_every_shape_alike(make):
+    # A (2 x 3) weight and the same six values as a vector, with the same gradients, must step identically.
+    rows = [[1.0, -2.0, 0.5], [3.0, 0.25, -1.0]]
+    grads = [[0.3, -0.1, 0.2], [-0.4, 0.05, 0.6]]
+    weight = matrix(rows, grad=grads)
+    flat = vector([value for row in rows for value in row], grad=[g for row in grads for g in row])
+    for parameters in ([weight], [flat]):
+        optimizer = make(parameters)
+        for _ in range(3):
+            optimizer.step()
+    assert [value for row in weight for value in row] == pytest.approx(list(flat), rel=1e-15)
+    assert [len(row) for row in weight] == [3, 3] and isinstance(weight[0], list)
 
 
 def test_load_state_dict_refuses_other_optimisers_and_shapes():
     p = vector([1.0, 2.0], grad=[0.1, 0.2])
     sgd = pn.SGD([p], lr=0.1, momentum=0.9)
     sgd.step()
-    with pytest.raises(ValueError, match=r"load_state_dict: expected a state_dict of Adam, got 'SGD'"):
+    with pytest.raises(
+        ValueError,
+        match=r"load_state_dict: expected a state_dict of Adam \(hyperparameters betas, eps, lr, weight_decay\), "
+        r"got one with lr, momentum, weight_decay",
+    ):
         pn.Adam([p]).load_state_dict(sgd.state_dict())
     other = vector([1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match=r"buffer 'momentum_buffer' of parameter 0 has the wrong shape"):
         pn.SGD([other], lr=0.1).load_state_dict(sgd.state_dict())
-    with pytest.raises(ValueError, match=r"the state has 1 entries but the optimiser has 2 parameters"):
+    as_matrix = matrix([[1.0], [2.0]])  # two values, but a (2 x 1) matrix: a shape, not only a count
+    with pytest.raises(ValueError, match=r"buffer 'momentum_buffer' of parameter 0 has the wrong shape"):
+        pn.SGD([as_matrix], lr=0.1).load_state_dict(sgd.state_dict())
+    with pytest.raises(ValueError, match=r"the state_dict holds 1 parameters but the optimiser has 2"):
         pn.SGD([p, other], lr=0.1).load_state_dict(sgd.state_dict())
     bad = sgd.state_dict()
-    bad["hyperparameters"]["lr"] = -1.0
+    bad["param_groups"][0]["lr"] = -1.0
     with pytest.raises(ValueError, match=r"lr must be >= 0\.0, got -1\.0"):
         pn.SGD([p], lr=0.1).load_state_dict(bad)
 
@@ -287,14 +322,23 @@ def test_params_may_be_any_iterable():
     "change, message",
     [
         (lambda saved: saved["state"].__setitem__(0, None), "state entry 0 must be a dict, got NoneType"),
-        (lambda saved: saved.pop("hyperparameters"), "'hyperparameters' must be a dict, got None"),
-        (lambda saved: saved["hyperparameters"].update(nesterov=True), "hyperparameters .* do not fit"),
+        (lambda saved: saved["state"].__setitem__(5, {}), "state key 5 is not the index of one of the 2 parameters"),
+        (lambda saved: saved["state"][0].__setitem__("step", -1), "'step' of parameter 0 must be a count, got -1"),
+        (lambda saved: saved["state"][0]["momentum_buffer"][0].__setitem__(0, "x"), "must hold finite numbers"),
+        (lambda saved: saved.pop("param_groups"), r"expected a dict with 'state' and 'param_groups', got \['state'\]"),
+        (lambda saved: saved["param_groups"].append({}), "'param_groups' must be a list of one dict"),
+        (lambda saved: saved["param_groups"][0].update(nesterov=True), "got one with lr, momentum, nesterov, weight_decay"),
     ],
 )
-def test_load_state_dict_names_what_is_wrong(change, message):
+def test_load_state_dict_names_what_is_wrong_and_changes_nothing(change, message):
     model = pn.Sequential(pn.Dense(2, 2, rng=0))
     optimizer = pn.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    for parameter in model.parameters():
+        parameter.accumulate_grad([[1.0, 1.0]] * 2 if isinstance(parameter[0], list) else [1.0, 1.0])
+    optimizer.step()
     saved = optimizer.state_dict()
     change(saved)
+    target = pn.SGD(model.parameters(), lr=0.5)
     with pytest.raises(ValueError, match=message):
-        pn.SGD(model.parameters(), lr=0.1).load_state_dict(saved)
+        target.load_state_dict(saved)
+    assert target.lr == 0.5 and target.momentum == 0.0 and target.state == [{}, {}]

@@ -82,10 +82,9 @@ def tensor(values, requires_grad=False):
     return torch.tensor(values, dtype=DTYPE, requires_grad=requires_grad)
 
 
-def rows_of(buffer):
-    """A torch buffer as purenet stores it: a matrix as its rows, a vector as one row."""
-    buffer = buffer.detach()
-    return buffer.tolist() if buffer.dim() == 2 else [buffer.tolist()]
+def nested_list(buffer):
+    """A torch buffer as purenet's state_dict gives it: a matrix as a list of rows, a vector as a list."""
+    return buffer.detach().tolist()
 
 
 # --- building the same network in both frameworks ------------------------------
@@ -148,7 +147,7 @@ def build_pair(in_features, specs, seed):
             ours.append(pn.Softmax())
             theirs.append(torch.nn.Softmax(dim=1))
         elif kind == "linear":
-            ours.append(pn.Linear())
+            ours.append(pn.Identity())
             theirs.append(torch.nn.Identity())
         else:
             raise AssertionError(f"unknown layer spec {spec!r}")
@@ -173,7 +172,7 @@ def one_hot(indices, classes):
 
 
 def torch_cross_entropy_on_probabilities(p, t):
-    """What purenet.CrossEntropy computes: clip to [1e-7, 1 - 1e-7], then -mean_n sum_k t log p."""
+    """What purenet.ProbabilityCrossEntropy computes: clip to [1e-7, 1 - 1e-7], then -mean_n sum_k t log p."""
     return -(t * torch.log(torch.clamp(p, CLIP, 1.0 - CLIP))).sum(1).mean()
 
 
@@ -242,10 +241,10 @@ def test_loss_and_every_gradient_match_torch(architecture, loss_case, batch, see
         target, loss = random_distribution_rows(rng, batch, classes), pn.SoftmaxCrossEntropy()
         loss_torch = F.cross_entropy(output_torch, tensor(target))
     elif loss_case == "cross-entropy-indices":
-        target, loss = indices, pn.CrossEntropy()
+        target, loss = indices, pn.ProbabilityCrossEntropy()
         loss_torch = torch_cross_entropy_on_probabilities(output_torch, tensor(one_hot(indices, classes)))
     elif loss_case == "cross-entropy-probabilities":
-        target, loss = random_distribution_rows(rng, batch, classes), pn.CrossEntropy()
+        target, loss = random_distribution_rows(rng, batch, classes), pn.ProbabilityCrossEntropy()
         loss_torch = torch_cross_entropy_on_probabilities(output_torch, tensor(target))
     elif loss_case == "mse":
         target, loss = random_batch(rng, batch, classes), pn.MeanSquaredError()
@@ -255,7 +254,7 @@ def test_loss_and_every_gradient_match_torch(architecture, loss_case, batch, see
 
     output = model.forward(x)
     value = loss.forward(output, target)
-    input_grad = model.backward(loss.backward())
+    input_grad = model.backward(loss.backward(), input_gradient=True)
     loss_torch.backward()
 
     assert_close(output, output_torch, what="output")
@@ -338,7 +337,7 @@ def test_relu_units_whose_preactivation_is_exactly_zero_inside_a_network():
         loss = pn.SoftmaxCrossEntropy()
         target = [0, 1, 1, 0, 1]
         loss.forward(model.forward(x), target)
-        input_grad = model.backward(loss.backward())
+        input_grad = model.backward(loss.backward(), input_gradient=True)
         F.cross_entropy(net(x_torch), torch.tensor(target)).backward()
         assert_parameter_grads_match(model, net)
         assert_close(input_grad, x_torch.grad, what="input grad")
@@ -381,7 +380,7 @@ def test_cross_entropy_clips_like_torch_clamp():
     """Probabilities 0 and 1 (outside the clip range) get the clamped loss and a zero gradient."""
     probabilities = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.2, 0.3, 0.5], [1e-9, 0.5, 0.5 - 1e-9]]
     target = [0, 0, 2, 0]
-    loss = pn.CrossEntropy()
+    loss = pn.ProbabilityCrossEntropy()
     value = loss.forward(probabilities, target)
     grad = loss.backward()
     p_torch = tensor(probabilities, requires_grad=True)
@@ -465,24 +464,26 @@ def test_twenty_training_steps_match_torch(optimizer_name, loss_name):
 
     assert_parameters_match(model, net)
 
-    # The optimiser state: purenet's state_dict() against torch's optimizer.state.
+    # The optimiser state: purenet's state_dict() against torch's, key by key, in the same layout.
     saved = optimizer.state_dict()
-    group = optimizer_torch.param_groups[0]
-    assert saved["optimizer"] == type(optimizer_torch).__name__
-    for name, value in saved["hyperparameters"].items():
-        expected = list(group[name]) if name == "betas" else group[name]
+    theirs = optimizer_torch.state_dict()
+    assert set(saved) == set(theirs) == {"state", "param_groups"}
+    group, their_group = saved["param_groups"][0], theirs["param_groups"][0]
+    assert len(saved["param_groups"]) == len(theirs["param_groups"]) == 1
+    assert group["params"] == their_group["params"] == list(range(len(list(net.parameters()))))
+    for name, value in group.items():
+        expected = list(their_group[name]) if name == "betas" else their_group[name]
         assert value == expected, f"hyperparameter {name}: ours {value!r}, torch {expected!r}"
-    assert len(saved["state"]) == len(list(net.parameters()))
-    for index, (ours_state, parameter) in enumerate(zip(saved["state"], net.parameters())):
-        theirs_state = {
-            key: value for key, value in optimizer_torch.state.get(parameter, {}).items() if value is not None
-        }
+    for index in group["params"]:
+        ours_state = saved["state"].get(index, {})
+        # torch keeps momentum_buffer = None when momentum is 0; purenet keeps no entry
+        theirs_state = {key: value for key, value in theirs["state"].get(index, {}).items() if value is not None}
         assert set(ours_state) == set(theirs_state), f"parameter {index}: state keys differ"
         for key, theirs_value in theirs_state.items():
             if key == "step":
                 assert ours_state["step"] == 20 == float(theirs_value)
             else:
-                assert_close(ours_state[key], rows_of(theirs_value), what=f"parameter {index} {key}")
+                assert_close(ours_state[key], nested_list(theirs_value), what=f"parameter {index} {key}")
 
 
 # --- Sequential.fit against a hand-written torch loop ---------------------------------
