@@ -19,7 +19,10 @@ Timed, per sample, in interleaved rounds as in step.py:
   collector's work included (micrograd's graphs are reference cycles that
   only the collector frees; purenet's are freed when the loss is dropped);
 - *backward alone*: ``loss.backward()`` again on a graph built once: the
-  walk itself, without building or freeing anything.
+  walk itself, without building or freeing anything;
+- *forward and backward, collector off*: the first again with the garbage
+  collector switched off during the call, to show how much of the time is
+  the collector's.
 
 Before timing, the loss and every weight and bias gradient of purenet's
 Values are checked against purenet's Dense layers (ReLU hidden layer) and,
@@ -30,8 +33,10 @@ faster per sample than micrograd.
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
+from collections.abc import Callable
 
 import common
 import step
@@ -79,6 +84,19 @@ def value_sample(network: ValueNetwork, sample: list[float], label: int) -> floa
     loss = value_cross_entropy(network(sample), label)
     loss.backward()
     return loss.data
+
+
+def without_collector(function: Callable[[], object]) -> Callable[[], object]:
+    """``function`` run with the garbage collector off: what it costs without the collector's work."""
+
+    def run() -> object:
+        gc.disable()
+        try:
+            return function()
+        finally:
+            gc.enable()
+
+    return run
 
 
 def gradients_of(network: ValueNetwork) -> list[list]:
@@ -162,6 +180,8 @@ def main(arguments: list[str] | None = None) -> int:
     candidates = {"purenet.autograd, forward and backward": lambda: value_sample(network, sample, label)}
     if micrograd_network is not None:
         candidates["micrograd, forward and backward"] = lambda: step.micrograd_sample(micrograd_network, sample, label)
+    for name in list(candidates):
+        candidates[f"{name}, collector off"] = without_collector(candidates[name])
     print("  timing forward and backward ...", file=sys.stderr, flush=True)
     with step.DeeperRecursion():
         timings = common.measure(candidates, rounds, seconds_per_batch)
@@ -204,6 +224,13 @@ def main(arguments: list[str] | None = None) -> int:
     print("purenet.autograd against micrograd, per sample (ratios of times measured in this run):")
     print(f"  forward and backward: {step.ratio_text(ratios['forward_and_backward'])} faster")
     print(f"  backward alone:       {step.ratio_text(ratios['backward_alone'])} faster")
+    collector_shares = {}
+    for library in ("purenet.autograd", "micrograd"):
+        name = f"{library}, forward and backward"
+        if name in timings:
+            collector_shares[library] = 1.0 - timings[f"{name}, collector off"].best / timings[name].best
+    print("share of forward and backward spent in the garbage collector (1 - time with it off / with it on):")
+    print("  " + ", ".join(f"{library} {share:.0%}" for library, share in collector_shares.items()))
     print()
     measured = ratios["forward_and_backward"]
     installed = not isinstance(measured, str)
@@ -231,6 +258,7 @@ def main(arguments: list[str] | None = None) -> int:
             },
             "timings": {name: timing.as_dict() for name, timing in timings.items()},
             "ratios": ratios,
+            "garbage_collector_share": collector_shares,
             "checks": checks,
             "target": {"target": f"at least {TARGET:g}x faster per sample", "measured": measured, "verdict": verdict},
             "seconds": elapsed,
