@@ -673,7 +673,7 @@ def test_pytorch_equivalents():
 
 def example_model() -> pn.Sequential:
     rng = random.Random(40)
-    return pn.Sequential(pn.Dense(2, 3, rng=rng), pn.LeakyReLU(0.2), pn.Pass(), pn.Dense(3, 2, init="xavier", rng=rng))
+    return pn.Sequential(pn.Dense(2, 3, rng=rng), pn.LeakyReLU(0.2), pn.Identity(), pn.Dense(3, 2, init="xavier", rng=rng))
 
 
 def test_model_format_example_loads():
