@@ -5,6 +5,7 @@ import math
 import random
 
 import pytest
+from conftest import assert_close
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -94,12 +95,6 @@ def transpose(grid):
     return [list(column) for column in zip(*grid)]
 
 
-def assert_grids_close(first, second, tolerance=1e-9):
-    assert len(first) == len(second)
-    for row_first, row_second in zip(first, second):
-        assert row_first == pytest.approx(row_second, abs=tolerance)
-
-
 # --- normalisation -------------------------------------------------------
 
 
@@ -108,7 +103,7 @@ def test_translation_and_scale_do_not_change_the_grid():
     moved = [
         [(500 + 7.3 * x, -300 + 7.3 * y) for x, y in stroke] for stroke in original
     ]
-    assert_grids_close(drawing.rasterize(original), drawing.rasterize(moved))
+    assert_close(drawing.rasterize(original), drawing.rasterize(moved), rel=0.0, abs=1e-9)
 
 
 def test_a_wide_rectangle_stays_wide():
@@ -131,7 +126,7 @@ def test_a_square_fills_both_directions():
 def test_swapping_x_and_y_transposes_the_grid():
     wide = rectangle(0, 0, 20, 10) + [[(3, 2), (15, 7)]]
     tall = [[(y, x) for x, y in stroke] for stroke in wide]
-    assert_grids_close(drawing.rasterize(tall), transpose(drawing.rasterize(wide)))
+    assert_close(drawing.rasterize(tall), transpose(drawing.rasterize(wide)), rel=0.0, abs=1e-9)
 
 
 def test_y_grows_downwards():
