@@ -141,7 +141,7 @@ def draw_line_chart(
     if bottom - top < 40 or right - left < 40:
         raise ValueError(f"{where}: a {width} x {height} chart leaves no room to plot; make it larger")
     integer_x = all(float(value).is_integer() for value in xs) and not log_x
-    x_axis = Axis(min(xs), max(xs), left, right, log_x, max(2, round((right - left) / 80)), integer_x)
+    x_axis = Axis(min(xs), max(xs), left, right, log_x, max(2, round((right - left) / 60)), integer_x)
     y_axis = Axis(min(ys), max(ys), bottom, top, log_y, max(2, round((bottom - top) / 50)), False)
 
     body = []
