@@ -31,6 +31,7 @@ from .layers.base import Layer
 from .losses import Loss, SoftmaxCrossEntropy
 from .matrices import Matrix, rows_of
 from .model import Sequential
+from .validation import check_integer, check_seed
 
 
 Position = tuple[int, int]  # (row, column); a vector is one row
@@ -113,10 +114,8 @@ def gradcheck(
     afterwards, so a check does not disturb training.
     """
     x = matrices.as_matrix(inputs, "inputs")
-    if entries is not None and (isinstance(entries, bool) or not isinstance(entries, int) or entries < 1):
-        raise ValueError(f"gradcheck: entries must be a positive integer or None, got {entries!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"gradcheck: seed must be an int, got {seed!r}")
+    check_integer(entries, "gradcheck: entries", minimum=1, optional=True)
+    check_seed(seed, "gradcheck: seed")
     rng = random.Random(seed)
     if isinstance(component, Loss):
         if targets is None:

@@ -6,13 +6,14 @@ import math
 
 from . import matrices
 from .losses import target_rows
+from .validation import check_integer, is_integer
 
 
 def _class_indices(values: object, name: str) -> list[int]:
     """Class indices from a list of ints, or the argmax of each row of a matrix."""
     if not isinstance(values, (list, tuple)) or not values:
         raise ValueError(f"{name} must be a non-empty list of class indices or of rows, got {values!r}")
-    if all(isinstance(value, int) and not isinstance(value, bool) for value in values):
+    if all(is_integer(value) for value in values):
         return list(values)
     if all(isinstance(value, (list, tuple)) for value in values):
         return matrices.argmax_rows([list(row) for row in values])
@@ -75,8 +76,7 @@ def confusion_matrix(predicted: object, actual: object, classes: int | None = No
     ``classes`` defaults to one more than the largest class seen.
     """
     _check_scores(predicted, "confusion_matrix")
-    if classes is not None and (isinstance(classes, bool) or not isinstance(classes, int) or classes < 1):
-        raise ValueError(f"confusion_matrix: classes must be a positive integer or None, got {classes!r}")
+    check_integer(classes, "confusion_matrix: classes", minimum=1, optional=True)
     predicted_classes = _class_indices(predicted, "predicted")
     actual_classes = _class_indices(actual, "actual")
     if len(predicted_classes) != len(actual_classes):

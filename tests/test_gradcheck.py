@@ -169,3 +169,13 @@ def test_entries_checks_a_random_subset_and_still_catches_a_wrong_gradient():
 def test_entries_must_be_a_positive_integer():
     with pytest.raises(ValueError, match="entries must be a positive integer or None, got 0"):
         pn.gradcheck(pn.ReLU(), [[1.0, 2.0]], entries=0)
+    with pytest.raises(TypeError, match=r"^gradcheck: entries must be a positive integer or None, got 2\.5$"):
+        pn.gradcheck(pn.ReLU(), [[1.0, 2.0]], entries=2.5)
+    with pytest.raises(TypeError, match=r"^gradcheck: entries must be a positive integer or None, got True$"):
+        pn.gradcheck(pn.ReLU(), [[1.0, 2.0]], entries=True)
+
+
+@pytest.mark.parametrize("seed, shown", [(1.0, "float 1.0"), (True, "bool True"), (None, "NoneType None")])
+def test_seed_must_be_an_int(seed, shown):
+    with pytest.raises(TypeError, match=rf"^gradcheck: seed must be an int \(runs are reproducible\), got {shown}$"):
+        pn.gradcheck(pn.ReLU(), [[1.0, 2.0]], seed=seed)

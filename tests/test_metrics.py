@@ -94,3 +94,9 @@ def test_confusion_matrix_refuses_negative_class_indices():
         pn.confusion_matrix([-1, 0], [0, 0])
     with pytest.raises(ValueError, match=r"-1"):
         pn.confusion_matrix([-1, 0], [0, 0], classes=2)
+
+
+@pytest.mark.parametrize("classes, error", [(0, ValueError), (-2, ValueError), (2.0, TypeError), (True, TypeError)])
+def test_confusion_matrix_refuses_a_class_count_that_is_not_a_positive_integer(classes, error):
+    with pytest.raises(error, match=rf"^confusion_matrix: classes must be a positive integer or None, got {classes!r}$"):
+        pn.confusion_matrix([0, 1], [1, 0], classes=classes)
