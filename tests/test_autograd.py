@@ -243,8 +243,8 @@ def test_leaves_accumulate_and_zero_grad_resets():
 def test_every_pass_recomputes_the_interior_gradients():
     """A second backward through a shared interior node adds exactly one more dy/da to the leaf.
 
-    micrograd would add three: its interior gradients keep the first pass's value and are
-    accumulated again. Here the interior .grad is this pass's gradient only.
+    micrograd would add two (3 dy/da in all): its interior gradients keep the first pass's
+    value and are added to again. Here the interior .grad is this pass's gradient only.
     """
     a = Value(0.3)
     hidden = a.tanh()
