@@ -39,11 +39,13 @@ def central_difference(function: Callable[[], float], values: list, step: float 
     return gradient if is_matrix else gradient[0]
 
 
-def _first_difference(actual, expected, rel: float, abs: float, index: str) -> str | None:  # noqa: A002 (pytest.approx's name)
+# The tolerances are named rel and abs, as in pytest.approx, although abs hides the built-in here.
+def _first_difference(actual, expected, rel: float, abs: float, index: str) -> str | None:  # noqa: A002
     """A description of the first entry where actual and expected differ, or None if they agree."""
     if isinstance(expected, (list, tuple)):
         if not isinstance(actual, (list, tuple)):
-            return f"at {index or 'the top'}: expected a list of {len(expected)}, got {type(actual).__name__} {actual!r}"
+            found = f"{type(actual).__name__} {actual!r}"
+            return f"at {index or 'the top'}: expected a list of {len(expected)}, got {found}"
         if len(actual) != len(expected):
             return f"at {index or 'the top'}: expected {len(expected)} entries, got {len(actual)}"
         for position, (actual_item, expected_item) in enumerate(zip(actual, expected)):
@@ -71,7 +73,7 @@ def _first_difference(actual, expected, rel: float, abs: float, index: str) -> s
     return f"at {index or 'the top'}: {actual!r} != {expected!r}"
 
 
-def assert_close(actual, expected, rel: float = 1e-9, abs: float = 1e-12) -> None:  # noqa: A002 (pytest.approx's name)
+def assert_close(actual, expected, rel: float = 1e-9, abs: float = 1e-12) -> None:  # noqa: A002
     """Assert that two numbers, vectors or nested lists agree entry by entry.
 
     An entry agrees when |actual - expected| <= max(rel * |expected|, abs) (pytest.approx's

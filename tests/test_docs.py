@@ -394,8 +394,8 @@ def test_momentum_matches_torch_form():
     for t in range(1, 101):
         w.grad = [2.0]
         optimizer.step()
-        assert optimizer.state[0]["momentum_buffer"][0][0] == pytest.approx(2.0 * (1 - momentum**t) / (1 - momentum))
-    assert optimizer.state[0]["momentum_buffer"][0][0] == pytest.approx(2.0 / (1 - momentum), rel=1e-4)
+        assert optimizer.state[0]["momentum_buffer"][0] == pytest.approx(2.0 * (1 - momentum**t) / (1 - momentum))
+    assert optimizer.state[0]["momentum_buffer"][0] == pytest.approx(2.0 / (1 - momentum), rel=1e-4)
 
 
 def test_adam_bias_correction_recovers_constant_gradient():
@@ -406,7 +406,7 @@ def test_adam_bias_correction_recovers_constant_gradient():
     for t in range(1, 51):
         w.grad = list(g)
         optimizer.step()
-        m, v = optimizer.state[0]["exp_avg"][0], optimizer.state[0]["exp_avg_sq"][0]
+        m, v = optimizer.state[0]["exp_avg"], optimizer.state[0]["exp_avg_sq"]
         assert_close([m_k / (1 - beta1**t) for m_k in m], g, rel=1e-12)  # m_hat = g
         assert_close([v_k / (1 - beta2**t) for v_k in v], [gk * gk for gk in g], rel=1e-12)  # v_hat = g^2
     # unrolled: m_t = (1 - beta1) sum_i beta1^(t-i) g_i, for gradients that change
@@ -419,7 +419,7 @@ def test_adam_bias_correction_recovers_constant_gradient():
         optimizer.step()
     t = len(gradients)
     unrolled = (1 - beta1) * sum(beta1 ** (t - i) * gradients[i - 1] for i in range(1, t + 1))
-    assert optimizer.state[0]["exp_avg"][0][0] == pytest.approx(unrolled, rel=1e-12)
+    assert optimizer.state[0]["exp_avg"][0] == pytest.approx(unrolled, rel=1e-12)
     # the geometric sum behind E[m_t] = E[g] (1 - beta1^t)
     assert (1 - beta1) * sum(beta1 ** (t - i) for i in range(1, t + 1)) == pytest.approx(1 - beta1**t)
 
@@ -673,7 +673,9 @@ def test_pytorch_equivalents():
 
 def example_model() -> pn.Sequential:
     rng = random.Random(40)
-    return pn.Sequential(pn.Dense(2, 3, rng=rng), pn.LeakyReLU(0.2), pn.Identity(), pn.Dense(3, 2, init="xavier", rng=rng))
+    return pn.Sequential(
+        pn.Dense(2, 3, rng=rng), pn.LeakyReLU(0.2), pn.Identity(), pn.Dense(3, 2, init="xavier", rng=rng)
+    )
 
 
 def test_model_format_example_loads():

@@ -5,6 +5,7 @@ import math
 import warnings
 
 import pytest
+from conftest import assert_close
 
 import purenet as pn
 from purenet.layers.base import Parameter
@@ -226,17 +227,12 @@ def test_state_dict_has_pytorchs_layout_is_json_and_a_copy():
     assert list(state["state"]) == [0]
     assert state["state"][0]["step"] == 1
     # every buffer has its parameter's shape; after one step m = (1 - beta1) g and v = (1 - beta2) g^2
-    assert_rows_close(state["state"][0]["exp_avg"], [[0.1 * g for g in row] for row in weight.grad])
-    assert_rows_close(state["state"][0]["exp_avg_sq"], [[0.001 * g * g for g in row] for row in weight.grad])
+    assert_close(state["state"][0]["exp_avg"], [[0.1 * g for g in row] for row in weight.grad], rel=1e-12, abs=1e-300)
+    expected_squares = [[0.001 * g * g for g in row] for row in weight.grad]
+    assert_close(state["state"][0]["exp_avg_sq"], expected_squares, rel=1e-12, abs=1e-300)
     assert json.loads(json.dumps(state))["state"]["0"]["step"] == 1
     state["state"][0]["exp_avg"][0][0] = 99.0
     assert optimizer.state_dict()["state"][0]["exp_avg"][0][0] != 99.0
-
-
-def assert_rows_close(actual, expected):
-    assert [len(row) for row in actual] == [len(row) for row in expected]
-    for actual_row, expected_row in zip(actual, expected):
-        assert actual_row == pytest.approx(expected_row, rel=1e-12, abs=1e-300)
 
 
 @pytest.mark.parametrize("make", [lambda ps: pn.SGD(ps, lr=0.1, momentum=0.9), lambda ps: pn.Adam(ps, lr=0.1)])

@@ -243,7 +243,8 @@ def test_softmax_forward_and_backward_are_the_plain_loop_and_the_finite_differen
     for z, g in zip(x, upstream):
         p = plain_softmax(z)
         width = len(p)
-        expected.append([sum(g[i] * p[i] * ((1.0 if i == j else 0.0) - p[j]) for i in range(width)) for j in range(width)])
+        jacobian = [[p[i] * ((1.0 if i == j else 0.0) - p[j]) for j in range(width)] for i in range(width)]
+        expected.append([sum(g[i] * jacobian[i][j] for i in range(width)) for j in range(width)])
     assert_close(gradient, expected, **LOOP)
     numeric = central_difference(lambda: weighted_sum(layer.forward(x), upstream), x)
     assert_close(gradient, numeric, **FINITE_DIFFERENCE)
@@ -322,7 +323,9 @@ def test_probability_cross_entropy_gradient_is_the_finite_difference(case):
     for targets in (indices, soft):
         loss = pn.ProbabilityCrossEntropy()
         loss.forward(probabilities, targets)
-        numeric = central_difference(lambda: pn.ProbabilityCrossEntropy().forward(probabilities, targets), probabilities)
+        numeric = central_difference(
+            lambda: pn.ProbabilityCrossEntropy().forward(probabilities, targets), probabilities
+        )
         assert_close(loss.backward(), numeric, **FINITE_DIFFERENCE)
 
 
