@@ -18,12 +18,16 @@ import warnings
 
 import pytest
 from conftest import assert_close, central_difference
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import purenet as pn
 
-PROPERTY_SETTINGS = settings(deadline=None, max_examples=30, derandomize=True, database=None)
+# No deadline and no too-slow check: on a busy machine drawing a wide batch can take a while, which says
+# nothing about purenet.
+PROPERTY_SETTINGS = settings(
+    deadline=None, max_examples=30, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 # Tolerances. Plain loops add in a different order from purenet's kernels: a few ulps of the
 # largest term. Central differences with h = 1e-6 carry about 1e-10 of rounding per unit of
