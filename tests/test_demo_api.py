@@ -1015,10 +1015,17 @@ def test_serve_with_collect_says_where_it_saves_and_how_much_is_there(tmp_path):
         [sys.executable, "-c", program], stderr=subprocess.PIPE, text=True, env=environment, cwd=REPOSITORY
     )
     try:
-        assert "http://127.0.0.1:" in process.stderr.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", process.stderr.readline())
+        assert match
         assert process.stderr.readline().strip() == (
             f"collecting drawings into {path} (so far 1 square and 0 others)"
         )
+        # Once a request is answered the server is serving, and Ctrl-C stops it cleanly.
+        connection = http.client.HTTPConnection("127.0.0.1", int(match.group(1)), timeout=20)
+        connection.request("GET", "/api/model")
+        assert json.loads(connection.getresponse().read())["collect"]["counts"] == {"square": 1, "other": 0}
+        connection.close()
+        assert process.stderr.readline().startswith("GET /api/model 200 ")
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=20) == 0
     finally:
