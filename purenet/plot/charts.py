@@ -18,8 +18,8 @@ import math
 
 from ..validation import ArgumentTypeError, check_integer
 from .colours import hex_colour, palette_colour
-from .inputs import read_range, read_sequence, read_text, read_values, short
-from .svg import FONT_SIZE, document, element, number, text_element, text_width
+from .inputs import read_range, read_text, read_values, short
+from .svg import document, element, number, text_element, text_width
 from .ticks import linear_ticks, log_ticks, tick_labels
 
 WIDTH, HEIGHT = 640, 360
