@@ -289,6 +289,7 @@ def line_chart(
 
 
 def read_dashed(dashed: object, where: str) -> list:
+    """The names of the series to draw dashed, in a fixed order (a set's own order varies between runs)."""
     if not isinstance(dashed, (list, tuple, set, frozenset)):
         raise ArgumentTypeError(f"{where}: dashed must be a list of series names, got {short(dashed)}")
     return sorted(dashed) if isinstance(dashed, (set, frozenset)) else list(dashed)

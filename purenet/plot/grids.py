@@ -59,10 +59,10 @@ def draw_cells(
         body.append(
             text_element(width / 2, MARGIN + 14, title, "middle", 14, fill=TEXT_COLOUR, **{"font-weight": "bold"})
         )
-    for r, row in enumerate(values):
-        for c, value in enumerate(row):
+    for row_index, row in enumerate(values):
+        for column_index, value in enumerate(row):
             colour = map_colour(colour_map, fraction_of(value, low, high))
-            x, y = left + c * cell_size, top + r * cell_size
+            x, y = left + column_index * cell_size, top + row_index * cell_size
             cell = element(
                 "rect",
                 {
@@ -73,34 +73,39 @@ def draw_cells(
                     "height": float(cell_size),
                     "fill": hex_colour(colour),
                 },
-                element("title", {}, text=tooltips[r][c]),
+                element("title", {}, text=tooltips[row_index][column_index]),
             )
             if texts is not None:
                 ink = "#ffffff" if luminance(colour) < 0.5 else "#000000"  # readable on dark and on pale cells
                 cell += text_element(
                     x + cell_size / 2,
                     y + cell_size / 2,
-                    texts[r][c],
+                    texts[row_index][column_index],
                     "middle",
                     fill=ink,
                     **{"dominant-baseline": "middle"},
                 )
             body.append(cell)
-    for r, label in enumerate(row_labels or []):
+    for row_index, label in enumerate(row_labels or []):
         body.append(
             text_element(
                 left - 6,
-                top + (r + 0.5) * cell_size,
+                top + (row_index + 0.5) * cell_size,
                 label,
                 "end",
                 fill=TEXT_COLOUR,
                 **{"dominant-baseline": "middle", "class": "row-label"},
             )
         )
-    for c, label in enumerate(column_labels or []):
+    for column_index, label in enumerate(column_labels or []):
         body.append(
             text_element(
-                left + (c + 0.5) * cell_size, top - 6, label, "middle", fill=TEXT_COLOUR, **{"class": "column-label"}
+                left + (column_index + 0.5) * cell_size,
+                top - 6,
+                label,
+                "middle",
+                fill=TEXT_COLOUR,
+                **{"class": "column-label"},
             )
         )
     if x_label:
@@ -156,6 +161,7 @@ def default_cell_size(rows: int, columns: int) -> float:
 
 
 def read_cell_size(cell_size: object, rows: int, columns: int, where: str) -> float:
+    """The side of a cell in pixels: as given (a positive int), or the default for the grid's size."""
     if cell_size is None:
         return default_cell_size(rows, columns)
     return float(check_integer(cell_size, f"{where}: cell_size", minimum=1))
@@ -189,12 +195,15 @@ def heat_map(
     values = read_grid(grid, f"{where}: grid")
     rows, columns = len(values), len(values[0])
     low, high = colours.value_range(
-        [v for row in values for v in row], colour_map, read_range(value_range, f"{where}: value_range")
+        [value for row in values for value in row], colour_map, read_range(value_range, f"{where}: value_range")
     )
     if not isinstance(show_values, bool):
         raise ArgumentTypeError(f"{where}: show_values must be True or False, got {short(show_values)}")
     texts = [[format_value(value) for value in row] for row in values]
-    tooltips = [[f"row {r}, column {c}: {texts[r][c]}" for c in range(columns)] for r in range(rows)]
+    tooltips = [
+        [f"row {row_index}, column {column_index}: {texts[row_index][column_index]}" for column_index in range(columns)]
+        for row_index in range(rows)
+    ]
     return draw_cells(
         values,
         colour_map,
@@ -229,20 +238,22 @@ def confusion_matrix_chart(
     classes = len(counts)
     if len(counts[0]) != classes:
         raise ValueError(f"{where}: matrix must be square (classes x classes), got {classes} rows of {len(counts[0])}")
-    for r, row in enumerate(counts):
-        for c, count in enumerate(row):
+    for true_class, row in enumerate(counts):
+        for predicted_class, count in enumerate(row):
             if count < 0 or not count.is_integer():
                 raise ValueError(
-                    f"{where}: matrix[{r}][{c}] must be a count (an integer >= 0), got {short(matrix[r][c])}"
+                    f"{where}: matrix[{true_class}][{predicted_class}] must be a count (an integer >= 0), "
+                    f"got {short(matrix[true_class][predicted_class])}"
                 )
     names = read_labels(class_names, classes, f"{where}: class_names") or [str(index) for index in range(classes)]
     shares = [[count / sum(row) if sum(row) else 0.0 for count in row] for row in counts]
     tooltips = [
         [
-            f"true {names[r]}, predicted {names[c]}: {int(counts[r][c])} ({100 * shares[r][c]:.1f}% of {names[r]})"
-            for c in range(classes)
+            f"true {names[true_class]}, predicted {names[predicted]}: {int(count)} "
+            f"({100 * shares[true_class][predicted]:.1f}% of {names[true_class]})"
+            for predicted, count in enumerate(row)
         ]
-        for r in range(classes)
+        for true_class, row in enumerate(counts)
     ]
     texts = [[str(int(count)) for count in row] for row in counts]
     return draw_cells(
@@ -292,7 +303,7 @@ def image_grid(
     numeric = [index for index, image in enumerate(images) if not is_colour_image(image)]
     if range_shown is None and numeric:
         everything = [
-            v for index in numeric for row in read_grid(images[index], f"{where}: images[{index}]") for v in row
+            value for index in numeric for row in read_grid(images[index], f"{where}: images[{index}]") for value in row
         ]
         range_shown = colours.value_range(everything, colour_map, None)
     pixels = [
@@ -301,7 +312,7 @@ def image_grid(
     tallest, widest = max(len(image) for image in pixels), max(len(image[0]) for image in pixels)
     scale = max(1, 64 // max(tallest, widest)) if scale is None else check_integer(scale, f"{where}: scale", minimum=1)
     read_text(title, f"{where}: title")
-    return draw_images(pixels, columns, labels, scale, title)
+    return draw_images(pixels, min(columns, len(pixels)), labels, scale, title)  # no empty columns
 
 
 def is_colour_image(image: object) -> bool:
@@ -396,6 +407,6 @@ def weight_images(
             f"{where}: image_shape {rows} x {width} holds {rows * width} pixels, "
             f"but each unit has {len(values[0])} weights"
         )
-    images = [[unit[r * width : (r + 1) * width] for r in range(rows)] for unit in values]
+    images = [[unit[row_index * width : (row_index + 1) * width] for row_index in range(rows)] for unit in values]
     labels = [f"unit {index}" for index in range(len(images))] if labels is None else labels
     return image_grid(images, columns, labels, colour_map="diverging", title=title, scale=scale)

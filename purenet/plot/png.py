@@ -66,8 +66,14 @@ def grid_pixels(
                 f"and {len(row)} in row {index}"
             )
     if isinstance(cells[0][0], (list, tuple)):
-        return [[read_colour(value, f"{name}[{r}][{c}]") for c, value in enumerate(row)] for r, row in enumerate(cells)]
-    values = [[read_value(value, f"{name}[{r}][{c}]") for c, value in enumerate(row)] for r, row in enumerate(cells)]
+        return [
+            [read_colour(value, f"{name}[{row_index}][{column_index}]") for column_index, value in enumerate(row)]
+            for row_index, row in enumerate(cells)
+        ]
+    values = [
+        [read_value(value, f"{name}[{row_index}][{column_index}]") for column_index, value in enumerate(row)]
+        for row_index, row in enumerate(cells)
+    ]
     low, high = colours.value_range([value for row in values for value in row], colour_map, range_shown)
     return [[map_colour(colour_map, fraction_of(value, low, high)) for value in row] for row in values]
 

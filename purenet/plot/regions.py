@@ -40,6 +40,7 @@ def read_classifier(classifier: object, where: str):
 
 
 def read_points(X: object, where: str) -> list[tuple[float, float]]:
+    """The samples as (x1, x2) pairs of finite numbers."""
     rows = read_sequence(X, f"{where}: X")
     points = []
     for index, row in enumerate(rows):

@@ -31,6 +31,7 @@ def number(value: float) -> str:
 
 
 def attribute_text(value: object) -> str:
+    """An attribute's value as text: a float as a coordinate, anything else escaped."""
     if isinstance(value, float):
         return number(value)
     return escape(str(value))
