@@ -147,7 +147,8 @@ def test_evaluate_on_real_drawings_prints_the_share_called_square(tmp_path, caps
 
 def test_evaluate_on_drawings_of_other_things_reports_the_accuracy_as_the_rest(tmp_path, capsys):
     path = write_drawings(tmp_path / "circles.ndjson", "circle", 8, "circle")
-    assert cli.main(["evaluate", squares.SHIPPED_MODEL, "--drawings", str(path), "--label", "other", "--limit", "5"]) == 0
+    arguments = ["evaluate", squares.SHIPPED_MODEL, "--drawings", str(path), "--label", "other", "--limit", "5"]
+    assert cli.main(arguments) == 0
     printed = capsys.readouterr().out
     called = float(printed.split("called square: ")[1].split("%")[0])
     accuracy = float(printed.split("accuracy on these drawings of other things: ")[1].split("%")[0])

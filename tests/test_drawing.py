@@ -723,23 +723,47 @@ def test_model_input_of_a_grid_reads_it_along_the_curve_and_resamples_it():
     assert drawing.model_input(picture, 32) == hilbert.flatten(picture)
 
 
-@pytest.mark.parametrize(
-    ("call", "error", "message"),
-    [
-        (lambda: drawing.model_input(SQUARE, 32.0), TypeError, r"model_input: model_side must be an int, got float"),
-        (lambda: drawing.model_input(SQUARE, True), TypeError, r"model_side must be an int, got bool"),
-        (lambda: drawing.model_input(SQUARE, 24), ValueError, r"model_side must be a power of two .* got 24"),
-        (lambda: drawing.model_input(SQUARE, 0), ValueError, r"model_side must be a power of two .* got 0"),
-        (lambda: drawing.model_input(SQUARE, 32, size=48), ValueError, r"model_input: size must be a power of two >= 4 .* got 48"),
-        (lambda: drawing.model_input(SQUARE, 32, size=2), ValueError, r"size must be a power of two >= 4 .* got 2"),
-        (lambda: drawing.model_input([[(0, 0), (1, "a")]], 32), TypeError, r"model_input: drawing stroke 0, point 1: y must be a number"),
-        (lambda: drawing.model_input([[0.0] * 6] * 6, 32), ValueError, r"model_input: grid must have a power-of-two side .* got 6 rows"),
-        (lambda: drawing.model_input([[0.0] * 4] * 3 + [[0.0] * 3], 32), ValueError, r"grid must be square: row 3 must have 4 values, got 3 values"),
-        (lambda: drawing.model_input([[0.0] * 4] * 3 + [[0.0, math.nan, 0.0, 0.0]], 32), ValueError, r"grid\[3\]\[1\] must be a finite number, got float \(nan\)"),
-        (lambda: drawing.model_input([[0.0] * 4] * 3 + [[0.0, "x", 0.0, 0.0]], 32), ValueError, r"grid\[3\]\[1\] must be a finite number, got str"),
-        (lambda: drawing.model_input([[0.0] * 4] * 4, 32, size=8), ValueError, r"size must be None or the grid's own side 4 for a grid, got 8"),
-    ],
-)
+MODEL_INPUT_REFUSALS = [
+    (lambda: drawing.model_input(SQUARE, 32.0), TypeError, r"model_input: model_side must be an int, got float"),
+    (lambda: drawing.model_input(SQUARE, True), TypeError, r"model_side must be an int, got bool"),
+    (lambda: drawing.model_input(SQUARE, 24), ValueError, r"model_side must be a power of two .* got 24"),
+    (lambda: drawing.model_input(SQUARE, 0), ValueError, r"model_side must be a power of two .* got 0"),
+    (lambda: drawing.model_input(SQUARE, 32, size=48), ValueError, r"model_input: size must be a power of two >= 4"),
+    (lambda: drawing.model_input(SQUARE, 32, size=2), ValueError, r"size must be a power of two >= 4 .* got 2"),
+    (
+        lambda: drawing.model_input([[(0, 0), (1, "a")]], 32),
+        TypeError,
+        r"model_input: drawing stroke 0, point 1: y must be a number",
+    ),
+    (
+        lambda: drawing.model_input([[0.0] * 6] * 6, 32),
+        ValueError,
+        r"model_input: grid must have a power-of-two side .* got 6 rows",
+    ),
+    (
+        lambda: drawing.model_input([[0.0] * 4] * 3 + [[0.0] * 3], 32),
+        ValueError,
+        r"grid must be square: row 3 must have 4 values, got 3 values",
+    ),
+    (
+        lambda: drawing.model_input([[0.0] * 4] * 3 + [[0.0, math.nan, 0.0, 0.0]], 32),
+        ValueError,
+        r"grid\[3\]\[1\] must be a finite number, got float \(nan\)",
+    ),
+    (
+        lambda: drawing.model_input([[0.0] * 4] * 3 + [[0.0, "x", 0.0, 0.0]], 32),
+        ValueError,
+        r"grid\[3\]\[1\] must be a finite number, got str",
+    ),
+    (
+        lambda: drawing.model_input([[0.0] * 4] * 4, 32, size=8),
+        ValueError,
+        r"size must be None or the grid's own side 4 for a grid, got 8",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "message"), MODEL_INPUT_REFUSALS)
 def test_model_input_refuses_bad_input_clearly(call, error, message):
     with pytest.raises(error, match=message):
         call()

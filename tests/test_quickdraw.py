@@ -44,12 +44,16 @@ def test_read_simplified_and_raw_lines_into_drawings_prepare_accepts(tmp_path):
     path = write_lines(tmp_path / "mixed.ndjson", [json.dumps(SIMPLIFIED_SQUARE), "", "   ", json.dumps(RAW_CIRCLE)])
     drawings = quickdraw.read(path)
     assert [item["word"] for item in drawings] == ["square", "circle"]
-    assert drawings[0]["strokes"] == [[[0.0, 10.0], [120.0, 0.0], [255.0, 6.0], [250.0, 255.0], [2.0, 250.0], [6.0, 18.0]]]
+    assert drawings[0]["strokes"] == [
+        [[0.0, 10.0], [120.0, 0.0], [255.0, 6.0], [250.0, 255.0], [2.0, 250.0], [6.0, 18.0]]
+    ]
     assert drawings[1]["strokes"][1] == [[70.0, 90.0], [100.25, 52.0]]  # the times are left out
     assert set(drawings[0]) == {"word", "strokes"}
     for item in drawings:
         assert len(drawing.prepare(item)) == 1024  # accepted as it is
-    assert drawing.prepare(drawings[0]) == drawing.prepare([[(0, 10), (120, 0), (255, 6), (250, 255), (2, 250), (6, 18)]])
+    assert drawing.prepare(drawings[0]) == drawing.prepare(
+        [[(0, 10), (120, 0), (255, 6), (250, 255), (2, 250), (6, 18)]]
+    )
 
 
 def test_limit_stops_early_and_a_line_without_word_reads_as_none(tmp_path):
@@ -82,12 +86,15 @@ BAD_LINES = [
     ('{"drawing": [[[0, NaN], [0, 1]]]}', r"line 2: is not valid JSON: NaN is not a number JSON allows"),
     ('{"drawing": [[[0, Infinity], [0, 1]]]}', r"Infinity is not a number JSON allows"),
     ('{"drawing": [[[0, 1e999], [0, 1]]]}', r"line 2: drawing stroke 0, point 1: x must be finite, got inf"),
-    ('{"drawing": [[[0, 1' + "0" * 400 + "], [0, 1]]]}", r"line 2: drawing stroke 0, point 1: x is an integer too large"),
+    (
+        '{"drawing": [[[0, 1' + "0" * 400 + "], [0, 1]]]}",
+        r"line 2: drawing stroke 0, point 1: x is an integer too large",
+    ),
     ('{"drawing": [[[0, 1' + "0" * 5000 + "], [0, 1]]]}", r"line 2: is not valid JSON: .*digits"),
     ('{"drawing": [[[0, true], [0, 1]]]}', r"line 2: drawing stroke 0, point 1: x must be a number, got bool"),
     ('{"drawing": [[[0, "1"], [0, 1]]]}', r"point 1: x must be a number, got str"),
     ('{"drawing": [[[0, 1], [0, null]]]}', r"point 1: y must be a number, got None"),
-    ('[[[0, 1], [0, 1]]]', r'line 2: must be a JSON object \{"drawing": \[\.\.\.\], \.\.\.\}, got a JSON list'),
+    ("[[[0, 1], [0, 1]]]", r'line 2: must be a JSON object \{"drawing": \[\.\.\.\], \.\.\.\}, got a JSON list'),
     ('{"word": "square", "strokes": []}', r'line 2: has no "drawing" \(its keys: strokes, word\)'),
     ('{"drawing": "square"}', r'line 2: "drawing" must be a list of strokes \[xs, ys\], got str'),
     ('{"drawing": [[[0, 1, 2], [0, 1]]]}', r"line 2: stroke 0 has lists of different lengths: xs 3, ys 2"),

@@ -144,18 +144,22 @@ def test_train_splits_each_labels_extra_drawings_like_the_generated_ones():
     assert report["extra"] == {"train": 24, "validation": 3, "test": 3}
     assert report["samples"] == 10 + 3
     assert {"extra square", "extra other"} <= set(report["per_kind"])
-    assert "with real drawings (--extra): 24 in training, 3 in validation, 3 among these" in squares.format_report(report)
+    text = squares.format_report(report)
+    assert "with real drawings (--extra): 24 in training, 3 in validation, 3 among these" in text
     _, without = squares.train(samples=100, epochs=1, seed=4, verbose=0)
     assert without["extra"] == {"train": 0, "validation": 0, "test": 0} and without["samples"] == 10
     assert "--extra" not in squares.format_report(without)
 
 
+LINE = [[(0, 0), (1, 1)]]
+
+
 @pytest.mark.parametrize(
     "extra, error, message",
     [
-        ([("round", [[(0, 0), (1, 1)]])], ValueError, r"train: extra\[0\] has the label 'round'; expected one of square, other"),
-        ([("square", [[(0, 0), (1, 1)]]), "square"], TypeError, r"train: extra\[1\] must be a \(label, drawing\) pair"),
-        ([("other", [[(0, 0), (1, "a")]])], TypeError, r"train: extra\[0\] drawing stroke 0, point 1: y must be a number"),
+        ([("round", LINE)], ValueError, r"train: extra\[0\] has the label 'round'; expected one of square, other"),
+        ([("square", LINE), "square"], TypeError, r"train: extra\[1\] must be a \(label, drawing\) pair"),
+        ([("other", [[(0, 0), (1, "a")]])], TypeError, r"extra\[0\] drawing stroke 0, point 1: y must be a number"),
         ("square", TypeError, r"train: extra must be a list of \(label, drawing\) pairs, got str"),
     ],
 )

@@ -242,7 +242,9 @@ def _extra_by_label(extra: object) -> dict[str, list]:
             raise TypeError(f"train: extra[{index}] must be a (label, drawing) pair, got {type(pair).__name__}")
         label, item = pair
         if label not in EXTRA_LABELS:
-            raise ValueError(f"train: extra[{index}] has the label {label!r}; expected one of {', '.join(EXTRA_LABELS)}")
+            raise ValueError(
+                f"train: extra[{index}] has the label {label!r}; expected one of {', '.join(EXTRA_LABELS)}"
+            )
         # Checked here, so that a bad drawing is named before any training time is spent.
         grouped[label].append(drawing.read_strokes(item, f"train: extra[{index}] drawing"))
     return {label: drawings for label, drawings in grouped.items() if drawings}
