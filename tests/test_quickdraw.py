@@ -104,7 +104,12 @@ BAD_LINES = [
     ('{"drawing": [7]}', r"stroke 0 must be \[xs, ys\] or \[xs, ys, ts\], got int"),
     ('{"drawing": [[[0, 1], 5]]}', r"line 2: stroke 0: ys must be a list of numbers, got int"),
     ('{"drawing": []}', r"line 2: drawing is empty: it has no points"),
-    ('{"drawing": [[[3, 3], [4, 4]]]}', r"line 2: drawing has all its points at one place"),
+    ('{"drawing": [[[3, 3], ["4", "4"]]]}', r"line 2: drawing stroke 0, point 0: y must be a number, got str"),
+    ('{"drawing": [[[1e999, 1e999], [4, 4]]]}', r"line 2: drawing stroke 0, point 0: x must be finite, got inf"),
+    (
+        '{"drawing": [[[1' + "0" * 400 + ", 1" + "0" * 400 + "], [4, 4]]]}",
+        r"line 2: drawing stroke 0, point 0: x is an integer",
+    ),
     ('{"word": 5, "drawing": [[[0, 1], [0, 1]]]}', r'line 2: "word" must be a string, got int'),
     ("[" * 100_000 + "]" * 100_000, r"line 2: is not valid JSON: its arrays are nested too deeply"),
 ]
@@ -118,6 +123,20 @@ def test_a_malformed_line_names_the_file_the_line_and_the_problem(tmp_path, line
     assert isinstance(raised.value, ValueError)
     assert str(raised.value).startswith(f"file {str(path)!r}, line 2: ")
     assert raised.value.line_number == 2 and raised.value.path == str(path)
+
+
+def test_a_tap_that_is_a_single_dot_is_skipped_with_one_warning(tmp_path):
+    dot = {"word": "square", "drawing": [[[0], [0]]]}
+    tap_twice = {"word": "square", "drawing": [[[7, 7], [3, 3]], [[7], [3]]]}
+    lines = [json.dumps(dot), json.dumps(SIMPLIFIED_SQUARE), json.dumps(tap_twice), json.dumps(RAW_CIRCLE)]
+    path = write_lines(tmp_path / "taps.ndjson", lines)
+    with pytest.warns(
+        RuntimeWarning, match=r"skipped 2 drawing\(s\) whose points are all at one place .* line\(s\) 1, 3"
+    ):
+        drawings = quickdraw.read(path)
+    assert [item["word"] for item in drawings] == ["square", "circle"]
+    with pytest.warns(RuntimeWarning, match=r"skipped 1 drawing"):
+        assert len(quickdraw.read(path, limit=1)) == 1
 
 
 def test_a_line_that_is_not_utf8_is_named(tmp_path):

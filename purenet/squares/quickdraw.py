@@ -88,10 +88,13 @@ def read(path: str | os.PathLike, limit: int | None = None) -> list[dict]:
     strokes ``[xs, ys]`` (simplified files) or ``[xs, ys, ts]`` (raw files),
     the lists of one stroke of the same, non-zero length.  The result's
     ``"strokes"`` are lists of ``[x, y]`` float pairs, checked by
-    ``drawing.read_strokes`` (numbers, finite, not all at one place), ready
-    for ``drawing.prepare``; ``"word"`` is the line's word, or None if it
-    has none.  Other keys are ignored.  ``limit``: stop after this many
-    drawings (None: all).
+    ``drawing.read_strokes`` (numbers, finite), ready for
+    ``drawing.prepare``; ``"word"`` is the line's word, or None if it has
+    none.  Other keys are ignored.  ``limit``: stop after this many drawings
+    (None: all).  A well-formed drawing whose points are all at one place
+    (a tap: a dot has no size to scale) is skipped, and one RuntimeWarning
+    says how many were and on which lines: public files are not ours to
+    mend, and one tap must not keep a learner from the other drawings.
 
     Raises :class:`QuickDrawFormatError` (a ValueError) naming the file and
     the line for a line that is not UTF-8, not JSON (NaN and Infinity
@@ -107,6 +110,7 @@ def read(path: str | os.PathLike, limit: int | None = None) -> list[dict]:
         raise ValueError(f"read: limit must be None (every drawing) or at least 1, got {limit}")
     name = os.fspath(path)
     drawings: list[dict] = []
+    dots: list[int] = []
     with open(path, "rb") as file:
         for line_number, raw_line in enumerate(file, start=1):
             try:
@@ -131,9 +135,21 @@ def read(path: str | os.PathLike, limit: int | None = None) -> list[dict]:
                     )
                     break
                 raise QuickDrawFormatError(name, line_number, f"is not valid JSON: {error}") from None
-            drawings.append(_read_line(content, name, line_number))
+            item = _read_line(content, name, line_number)
+            if item is None:
+                dots.append(line_number)
+                continue
+            drawings.append(item)
             if len(drawings) == limit:
                 break
+    if dots:
+        shown = ", ".join(map(str, dots[:10])) + (", ..." if len(dots) > 10 else "")
+        warnings.warn(
+            f"quickdraw.read: file {name!r}: skipped {len(dots)} drawing(s) whose points are all at one place "
+            f"(a dot has no size to scale), on line(s) {shown}",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     return drawings
 
 
@@ -321,8 +337,8 @@ def _parse_json(text: str) -> object:
     # json.JSONDecodeError and Python's limit on the digits of an integer are ValueErrors already.
 
 
-def _read_line(content: object, name: str, line_number: int) -> dict:
-    """One parsed line to ``{"word", "strokes"}``, or QuickDrawFormatError."""
+def _read_line(content: object, name: str, line_number: int) -> dict | None:
+    """One parsed line to ``{"word", "strokes"}``, None for a single dot, or QuickDrawFormatError."""
     if not isinstance(content, dict):
         raise QuickDrawFormatError(
             name, line_number, f'must be a JSON object {{"drawing": [...], ...}}, got a JSON {type(content).__name__}'
@@ -360,5 +376,27 @@ def _read_line(content: object, name: str, line_number: int) -> dict:
     try:
         checked = drawing.read_strokes(strokes, "drawing")
     except (TypeError, ValueError) as error:
+        if _is_single_dot(strokes):
+            return None
         raise QuickDrawFormatError(name, line_number, str(error)) from None
     return {"word": word, "strokes": [[[x, y] for x, y in stroke] for stroke in checked]}
+
+
+def _is_single_dot(strokes: list[list[list]]) -> bool:
+    """Whether every point is the same pair of finite numbers: what ``read_strokes`` refuses as a dot.
+
+    A point refused for itself (a string, NaN, an int too large) is never a
+    dot: its line is an error.
+    """
+    points = [point for stroke in strokes for point in stroke]
+    if not points or any(point != points[0] for point in points):
+        return False
+    for value in points[0]:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        try:
+            if not math.isfinite(value):
+                return False
+        except OverflowError:
+            return False
+    return True
