@@ -17,11 +17,11 @@ from __future__ import annotations
 import operator
 
 from .. import matrices
-from ..matrices import Matrix
+from ..matrices import Matrix, tensors
 
 
 class Parameter(list):
-    """A trainable tensor: a list of floats (a bias) or a list of rows (a weight matrix).
+    """A trainable tensor: a list of floats (a bias), a list of rows (a weight matrix) or deeper (kernels).
 
     It is a list, so ``layer.weight[o][i]`` reads a weight directly, with two
     attributes as in PyTorch:
@@ -45,6 +45,8 @@ class Parameter(list):
             raise ValueError(f"{self.name}: a gradient of length {len(gradient)} for a parameter of length {len(self)}")
         if self.grad is None:
             self.grad = gradient
+        elif gradient and isinstance(gradient[0], list) and gradient[0] and isinstance(gradient[0][0], list):
+            self.grad = tensors.add(self.grad, gradient)  # a convolution's kernels: three or four levels
         elif gradient and isinstance(gradient[0], list):
             self.grad = matrices.add(self.grad, gradient)
         else:
@@ -59,7 +61,7 @@ class Parameter(list):
     def size(self) -> int:
         """Number of scalar values."""
         if self and isinstance(self[0], list):
-            return sum(len(row) for row in self)
+            return len(tensors.flatten(self))
         return len(self)
 
 

@@ -31,24 +31,24 @@ def tensor_shape(tensor: object, name: str, dimensions: int) -> tuple[int, ...]:
         )
     sizes: list[int] = []
     level = [tensor]
-    for depth in range(dimensions):
-        size = len(level[0])
+    for level_number in range(dimensions):
+        size = len(level[0]) if isinstance(level[0], list) else 0
         for position, entry in enumerate(level):
             if not isinstance(entry, list):
                 raise ArgumentTypeError(
-                    f"{name} must be a {dimensions}-dimensional tensor (nested lists): at depth {depth} entry "
+                    f"{name} must be a {dimensions}-dimensional tensor (nested lists): at depth {level_number} entry "
                     f"{position} is a {type(entry).__name__}, not a list"
                 )
             if len(entry) != size:
                 raise ValueError(
-                    f"{name} must be a rectangular {dimensions}-dimensional tensor: at depth {depth} entry "
+                    f"{name} must be a rectangular {dimensions}-dimensional tensor: at depth {level_number} entry "
                     f"{position} has {len(entry)} values, the first has {size}"
                 )
         sizes.append(size)
-        if depth + 1 < dimensions:
+        if level_number + 1 < dimensions:
             level = list(chain.from_iterable(level))
             if not level:
-                return tuple(sizes) + (0,) * (dimensions - depth - 1)
+                return tuple(sizes) + (0,) * (dimensions - level_number - 1)
     if level and level[0] and not is_number(level[0][0]):
         raise ArgumentTypeError(
             f"{name} must be a {dimensions}-dimensional tensor of numbers, but it is nested deeper "
