@@ -7,6 +7,7 @@
 Nothing but the standard library is imported, on Python 3.10 and later.
 """
 
+from .callbacks import Callback
 from .gradcheck import gradcheck
 from .layers import Dense, Identity, Layer, LeakyReLU, Linear, Parameter, Pass, ReLU, Sigmoid, Softmax, Tanh
 from .losses import (
@@ -39,6 +40,7 @@ def square_detector() -> Sequential:
 
 __all__ = [
     "Adam",
+    "Callback",
     "CrossEntropy",
     "CrossEntropyLoss",
     "Dense",

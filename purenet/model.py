@@ -2,81 +2,30 @@
 
 forward runs the layers in order; backward runs them in reverse, passing each
 layer the gradient of the loss with respect to its output (the chain rule,
-docs/backpropagation.md). ``fit`` is the training loop written out once:
-shuffle, cut into mini-batches, and for each batch zero the gradients, run
-forward, compute the loss, run backward, and let the optimiser step.
+docs/backpropagation.md). ``fit`` is the textbook's training loop: for each
+mini-batch, zero the gradients, forward, loss, backward, step; all it does
+besides is in callbacks (``purenet.callbacks``, docs/training.md).
 """
 
 from __future__ import annotations
 
-import math
 import random
-import sys
 import warnings
 from typing import TextIO
 
 from . import matrices
-from .layers import Dense, Layer, ReLU, Softmax
+from .callbacks import Callback, CallbackList, DivergenceGuard, DyingReLUMonitor, ProgressLogger, Validation
+from .callbacks import TrainingDivergedError  # noqa: F401  (raised by DivergenceGuard; importable from here as before)
+from .layers import Dense, Layer, Softmax
 from .layers.activations import softmax_row
 from .layers.base import Parameter
-from .losses import CrossEntropy, Loss, SoftmaxCrossEntropy
+from .losses import Loss, ProbabilityCrossEntropy, SoftmaxCrossEntropy
 from .matrices import Matrix
 from .metrics import accuracy
 from .optimizers import Adam, Optimizer
-from .progress import ProgressBar
-
-
-class TrainingDivergedError(FloatingPointError):
-    """The loss became NaN or infinite during ``fit``."""
-
-
-def _labels(y: object, count: int, name: str) -> list:
-    """Check labels: a list of class indices or of target rows, one per sample."""
-    if not isinstance(y, (list, tuple)):
-        raise TypeError(f"{name} must be a list of class indices (or of target rows), got {type(y).__name__}")
-    if len(y) != count:
-        raise ValueError(f"{name} has {len(y)} labels but there are {count} samples")
-    return list(y)
-
-
-def _is_classification(y: list) -> bool:
-    """True when the labels are class indices or one-hot rows, so accuracy means something.
-
-    Malformed labels are not classes either; the loss reports what is wrong with them.
-    """
-    if all(isinstance(label, int) and not isinstance(label, bool) for label in y):
-        return True
-    return all(
-        isinstance(row, (list, tuple))
-        and len(row) > 1
-        and all(value in (0, 1) and not isinstance(value, bool) for value in row)
-        and sum(row) == 1
-        for row in y
-    )
-
-
-def _check_seed(seed: object) -> None:
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"fit: seed must be an int (runs are reproducible), got {type(seed).__name__} {seed!r}")
-
-
-def _report_dead_units(fired: dict[int, list[bool]], epoch: int) -> bool:
-    """Warn when a quarter or more of a ReLU layer's units gave 0 for every sample of an epoch.
-
-    A few silent units are common and harmless; a quarter is capacity lost. True if it warned.
-    """
-    for index, units in fired.items():
-        dead = units.count(False)
-        if dead and 4 * dead >= len(units):
-            warnings.warn(
-                f"fit: {dead} of {len(units)} units of layer {index} (ReLU) gave 0 for every sample of epoch "
-                f"{epoch}: they get no gradient and may never recover (dying ReLU). LeakyReLU, a smaller "
-                "learning rate or He initialisation help (docs/activations.md).",
-                stacklevel=3,
-            )
-            return True
-    return False
-
+from .state_dict import IncompatibleKeys, load_state_dict, state_dict
+from .training import Training, is_classification, labels, split_validation
+from .validation import check_integer, check_seed
 
 class Sequential:
     """A stack of layers: ``Sequential(Dense(2, 16), ReLU(), Dense(16, 3))``.
@@ -140,11 +89,14 @@ class Sequential:
         """``model(X)``: forward on validated user data (``forward`` itself trusts its input: it is the hot path)."""
         return self.forward(matrices.as_matrix(x, "X"))
 
-    def backward(self, grad: Matrix, input_gradient: bool = True) -> Matrix | None:
-        """Run every layer's backward in reverse order, from dL/d(output).
+    def backward(self, grad: Matrix, input_gradient: bool = False) -> Matrix | None:
+        """Run every layer's backward in reverse order, from dL/d(output) (batch x out_features).
 
-        Stores each parameter's gradient and returns dL/d(input), or ``None``
-        with ``input_gradient=False`` (then the first layer skips that product).
+        Stores each parameter's gradient (docs/backpropagation.md). Returns
+        ``None``, or dL/d(input) (batch x in_features) with
+        ``input_gradient=True``: as in PyTorch, no gradient is computed for the
+        input unless asked, which spares the first layer its largest product
+        G W (batch x out x in multiply-adds).
         """
         for index in range(len(self.layers) - 1, -1, -1):
             grad = self.layers[index].backward(grad, input_gradient=input_gradient or index > 0)
@@ -176,20 +128,25 @@ class Sequential:
     def evaluate(self, X: object, y: object, loss: Loss | None = None) -> dict:
         """``{"loss": ..., "accuracy": ...}`` on the samples X with labels y.
 
-        ``loss`` defaults to ``SoftmaxCrossEntropy`` (``CrossEntropy`` if the
-        model ends in Softmax). Accuracy is ``None`` for non-class targets.
+        ``loss`` defaults to ``default_loss()``, as in ``fit``. Accuracy is
+        ``None`` for targets that are not classes.
         """
         X = matrices.as_matrix(X, "X")
-        y = _labels(y, len(X), "y")
-        loss = loss if loss is not None else self._default_loss()
+        y = labels(y, len(X), "y")
+        loss = loss if loss is not None else self.default_loss()
         outputs = self.forward(X)
         return {
             "loss": loss.forward(outputs, y),
-            "accuracy": accuracy(outputs, y) if _is_classification(y) else None,
+            "accuracy": accuracy(outputs, y) if is_classification(y) else None,
         }
 
-    def _default_loss(self) -> Loss:
-        return CrossEntropy() if isinstance(self.layers[-1], Softmax) else SoftmaxCrossEntropy()
+    def default_loss(self) -> Loss:
+        """The loss ``fit`` and ``evaluate`` use when given none: one rule for both.
+
+        ``ProbabilityCrossEntropy`` if the model ends in Softmax (its output is
+        probabilities), ``SoftmaxCrossEntropy`` on the logits otherwise.
+        """
+        return ProbabilityCrossEntropy() if isinstance(self.layers[-1], Softmax) else SoftmaxCrossEntropy()
 
     def summary(self, input_features: int | None = None) -> str:
         """A table of the layers with their output shapes and parameter counts."""
@@ -218,6 +175,23 @@ class Sequential:
     def __repr__(self) -> str:
         return "Sequential(" + ", ".join(repr(layer) for layer in self.layers) + ")"
 
+    # --- parameters by name ---------------------------------------------
+
+    def state_dict(self) -> dict[str, list]:
+        """Copies of the parameters under PyTorch's ``nn.Sequential`` keys: ``{"0.weight": [[...]], "0.bias": [...]}``.
+
+        A weight is out_features rows of in_features numbers, a bias out_features numbers (``purenet.state_dict``).
+        """
+        return state_dict(self.layers)
+
+    def load_state_dict(self, state_dict: object, strict: bool = True) -> IncompatibleKeys:
+        """Copy a ``state_dict()`` into the parameters, in place; shapes and finite numbers checked first.
+
+        ``strict`` (PyTorch's default) requires exactly the model's keys; ``strict=False``
+        loads those that match and returns ``(missing_keys, unexpected_keys)``.
+        """
+        return load_state_dict(self.layers, state_dict, strict)
+
     # --- training ---------------------------------------------------------
 
     def fit(
@@ -233,13 +207,14 @@ class Sequential:
         validation: object = None,
         verbose: int = 1,
         stream: TextIO | None = None,
+        callbacks: list[Callback] | None = None,
     ) -> dict:
         """Train with mini-batch gradient descent and return the history.
 
         Args:
             X, y: samples (a list of lists of numbers) and labels (class
                 indices, or one-hot / target rows).
-            loss: default ``SoftmaxCrossEntropy()`` on the model's logits.
+            loss: default ``self.default_loss()``.
             optimizer: default ``Adam(self.parameters())`` (lr 0.001).
             epochs, batch_size: passes over the data; samples per update.
             shuffle, seed: reshuffle every epoch with ``random.Random(seed)``.
@@ -248,6 +223,10 @@ class Sequential:
             verbose: 1 shows progress on ``stream`` (stderr by default): a bar
                 updating in place on a terminal, one line per epoch otherwise;
                 0 is silent.
+            callbacks: ``Callback`` objects (``purenet.callbacks``), called
+                after fit's own: ``Validation`` (with ``validation``),
+                ``DivergenceGuard``, ``ProgressLogger`` (with ``verbose=1``),
+                ``DyingReLUMonitor``.
 
         Returns ``{"loss": [...], "accuracy": [...], "val_loss": [...],
         "val_accuracy": [...]}``, one value per epoch. Training loss and
@@ -258,13 +237,43 @@ class Sequential:
         loss becomes NaN or infinite.
         """
         X = matrices.as_matrix(X, "X")
-        y = _labels(y, len(X), "y")
-        for argument, value in (("epochs", epochs), ("batch_size", batch_size)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"fit: {argument} must be a positive integer, got {value!r}")
+        y = labels(y, len(X), "y")
+        loss, optimizer = self._loss_and_optimizer(loss, optimizer)
+        check_integer(epochs, "fit: epochs", minimum=1)
+        check_integer(batch_size, "fit: batch_size", minimum=1)
         if verbose not in (0, 1):
             raise ValueError(f"fit: verbose must be 0 or 1, got {verbose!r}")
-        _check_seed(seed)
+        rng = random.Random(check_seed(seed, "fit: seed"))
+        X, y, validation_data = split_validation(X, y, validation, rng)
+        own = [Validation(*validation_data)] if validation_data else []
+        own += [DivergenceGuard()] + ([ProgressLogger(stream)] if verbose else []) + [DyingReLUMonitor()]
+        callbacks = CallbackList([] if callbacks is None else callbacks, first=own)
+        training = Training(self, loss, optimizer, X, y, epochs, batch_size, shuffle, rng)
+
+        callbacks.on_train_begin(training)
+        for epoch in range(1, epochs + 1):
+            training.start_epoch(epoch)  # reshuffles
+            callbacks.on_epoch_begin(training)
+            for batch_x, batch_y in training.mini_batches():
+                optimizer.zero_grad()  # gradients accumulate: clear them first
+                training.outputs = self.forward(batch_x)
+                callbacks.on_forward_end(training)  # the divergence guard checks the outputs...
+                training.record_loss(loss.forward(training.outputs, batch_y))
+                callbacks.on_before_backward(training)  # ... and the loss, before anything changes
+                self.backward(loss.backward())
+                optimizer.step()
+                callbacks.on_batch_end(training)
+                if training.stop_training:
+                    break
+            training.end_epoch()
+            callbacks.on_epoch_end(training)
+            if training.stop_training:
+                break
+        callbacks.on_train_end(training)
+        return training.history
+
+    def _loss_and_optimizer(self, loss: object, optimizer: object) -> tuple[Loss, Optimizer]:
+        """fit's loss and optimiser: checked if given, the defaults otherwise."""
         for argument, value, kind, example in (
             ("loss", loss, Loss, "SoftmaxCrossEntropy()"),
             ("optimizer", optimizer, Optimizer, "Adam(model.parameters())"),
@@ -272,12 +281,12 @@ class Sequential:
             if value is not None and not isinstance(value, kind):
                 hint = " (the class itself was passed: add the parentheses)" if isinstance(value, type) else ""
                 raise TypeError(f"fit: {argument} must be an instance such as {example}, got {value!r}{hint}")
-        loss = loss if loss is not None else SoftmaxCrossEntropy()
+        loss = loss if loss is not None else self.default_loss()
         if isinstance(loss, SoftmaxCrossEntropy) and isinstance(self.layers[-1], Softmax):
             raise ValueError(
                 "fit: the model ends in Softmax but the loss is SoftmaxCrossEntropy, which applies softmax "
                 "itself; remove the final Softmax layer (predict_proba still gives probabilities) or use "
-                "CrossEntropy()"
+                "ProbabilityCrossEntropy()"
             )
         optimizer = optimizer if optimizer is not None else Adam(self.parameters())
         own = {id(parameter) for parameter in self.parameters()}
@@ -286,97 +295,5 @@ class Sequential:
                 "fit: the optimizer holds parameters that are not this model's; build it from "
                 "this model: optimizer=Adam(model.parameters())"
             )
-        rng = random.Random(seed)
-        X, y, X_val, y_val = self._split_validation(X, y, validation, rng)
-        classification = _is_classification(y)
-        history: dict[str, list] = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
-        batches = math.ceil(len(X) / batch_size)
-        order = list(range(len(X)))
-        # Plain ReLU layers (not LeakyReLU), watched for units that never fire: "dying ReLU".
-        rectifiers = [(index, layer) for index, layer in enumerate(self.layers) if type(layer) is ReLU]
-        dead_units_reported = False
-        for epoch in range(1, epochs + 1):
-            if shuffle:
-                rng.shuffle(order)
-            progress = ProgressBar(f"epoch {epoch}/{epochs}", batches, stream or sys.stderr) if verbose else None
-            loss_sum, correct = 0.0, 0
-            fired: dict[int, list[bool]] = {}
-            for batch in range(1, batches + 1):
-                indices = order[(batch - 1) * batch_size : batch * batch_size]
-                batch_x = [X[i] for i in indices]
-                batch_y = [y[i] for i in indices]
-                value, outputs = self._train_step(batch_x, batch_y, loss, optimizer, epoch, batch)
-                for index, layer in rectifiers:
-                    units = fired.setdefault(index, [False] * len(layer.output[0]))
-                    for row in layer.output:
-                        units = [was or value > 0.0 for was, value in zip(units, row)]
-                    fired[index] = units
-                loss_sum += value * len(indices)
-                if classification:
-                    correct += round(accuracy(outputs, batch_y) * len(indices))
-                if progress:
-                    progress.update(batch, f"loss {loss_sum / min(batch * batch_size, len(X)):.4f}")
-            history["loss"].append(loss_sum / len(X))
-            history["accuracy"].append(correct / len(X) if classification else None)
-            text = f"loss {history['loss'][-1]:.4f}"
-            if classification:
-                text += f" accuracy {history['accuracy'][-1]:.4f}"
-            if X_val is not None:
-                result = self.evaluate(X_val, y_val, loss)
-                history["val_loss"].append(result["loss"])
-                history["val_accuracy"].append(result["accuracy"])
-                text += f" val_loss {result['loss']:.4f}"
-                if result["accuracy"] is not None:
-                    text += f" val_accuracy {result['accuracy']:.4f}"
-            if progress:
-                progress.finish(text)
-            if not dead_units_reported:
-                dead_units_reported = _report_dead_units(fired, epoch)
-        return history
+        return loss, optimizer
 
-    def _train_step(
-        self, batch_x: Matrix, batch_y: list, loss: Loss, optimizer: Optimizer, epoch: int, batch: int
-    ) -> tuple[float, Matrix]:
-        """One update: zero_grad, forward, loss, backward, step. Returns the loss and outputs."""
-        optimizer.zero_grad()
-        cause: BaseException | None = None
-        try:
-            outputs = self.forward(batch_x)
-        except OverflowError as error:
-            outputs, cause = [], error
-        # Checked before the loss: a loss may refuse NaN with a message about its input instead.
-        if cause is None and all(math.isfinite(value) for row in outputs for value in row):
-            value = loss.forward(outputs, batch_y)
-        else:
-            value = math.nan
-        if not math.isfinite(value):
-            raise TrainingDivergedError(
-                f"training diverged: the loss became {value} at epoch {epoch}, batch {batch}. "
-                "Try a smaller learning rate (lr), or scale the inputs to a range like [-1, 1]."
-            ) from cause
-        self.backward(loss.backward(), input_gradient=False)
-        optimizer.step()
-        return value, outputs
-
-    def _split_validation(
-        self, X: Matrix, y: list, validation: object, rng: random.Random
-    ) -> tuple[Matrix, list, Matrix | None, list | None]:
-        if validation is None:
-            return X, y, None, None
-        if isinstance(validation, float) and not isinstance(validation, bool):
-            if not 0.0 < validation < 1.0:
-                raise ValueError(f"fit: a validation fraction must be in (0, 1), got {validation!r}")
-            held_out = int(round(len(X) * validation))
-            if held_out < 1 or held_out >= len(X):
-                raise ValueError(
-                    f"fit: validation={validation} of {len(X)} samples leaves {held_out} for validation "
-                    f"and {len(X) - held_out} for training; both need at least one"
-                )
-            order = list(range(len(X)))
-            rng.shuffle(order)
-            train, valid = order[held_out:], order[:held_out]
-            return [X[i] for i in train], [y[i] for i in train], [X[i] for i in valid], [y[i] for i in valid]
-        if isinstance(validation, (tuple, list)) and len(validation) == 2:
-            X_val = matrices.as_matrix(validation[0], "validation X")
-            return X, y, X_val, _labels(validation[1], len(X_val), "validation y")
-        raise TypeError(f"fit: validation must be (X_val, y_val) or a fraction in (0, 1), got {validation!r}")

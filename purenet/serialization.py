@@ -14,8 +14,9 @@ The format, version 1::
       "metadata": {...}
     }
 
-Layer types: Dense, Linear, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax.
-``weight`` holds out_features rows of in_features numbers, ``bias``
+Layer types: Dense, Identity, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax; files
+written before Identity had that name say ``Linear`` or ``Pass``, and load
+as Identity. ``weight`` holds out_features rows of in_features numbers, ``bias``
 out_features numbers. ``metadata`` is free-form JSON (how the model was
 trained). Floats are written with ``repr`` precision, so they read back
 bit for bit; NaN and infinity are refused. The full description of the
@@ -25,27 +26,29 @@ format is in docs/model-format.md.
 from __future__ import annotations
 
 import json
-import math
 import os
 import tempfile
 
-from .layers import Dense, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh
+from .layers import Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from .layers.base import Layer
 from .matrices import rows_of
 from .model import Sequential
+from .validation import check_integer, is_finite, is_number
 
 FORMAT_NAME = "purenet-model"
 FORMAT_VERSION = 1
 
 LAYER_TYPES: dict[str, type[Layer]] = {
     "Dense": Dense,
-    "Linear": Linear,
+    "Identity": Identity,
     "ReLU": ReLU,
     "LeakyReLU": LeakyReLU,
     "Sigmoid": Sigmoid,
     "Tanh": Tanh,
     "Softmax": Softmax,
 }
+# The identity's earlier names, read (never written) so that older files still load, without a warning.
+OLD_LAYER_NAMES = {"Linear": "Identity", "Pass": "Identity"}
 CONFIG_KEYS = {"Dense": {"in_features", "out_features", "init"}, "LeakyReLU": {"alpha"}}
 
 
@@ -57,8 +60,9 @@ def to_dict(model: Sequential, metadata: dict | None = None) -> dict:
     """The model as the JSON-compatible dictionary described above."""
     layers = []
     for index, layer in enumerate(model.layers):
-        kind = type(layer).__name__
-        if LAYER_TYPES.get(kind) is not type(layer):
+        # Linear, the identity's old name, is a subclass of Identity: it is written as "Identity".
+        kind = "Identity" if isinstance(layer, Identity) else type(layer).__name__
+        if kind != "Identity" and LAYER_TYPES.get(kind) is not type(layer):
             raise ValueError(
                 f"save: layer {index} ({kind}) is not one of the layer types a model file can hold "
                 f"({', '.join(LAYER_TYPES)}), so load could not rebuild it"
@@ -86,7 +90,7 @@ def save(model: Sequential, path: str | os.PathLike, metadata: dict | None = Non
         raise TypeError(f"save: model must be a Sequential, got {type(model).__name__}")
     for index, layer in enumerate(model.layers):
         for parameter in layer.parameters():
-            if not all(math.isfinite(value) for row in rows_of(parameter) for value in row):
+            if not all(is_finite(value) for row in rows_of(parameter) for value in row):
                 raise ValueError(
                     f"save: layer {index} ({type(layer).__name__}) has a NaN or infinite {parameter.name}; "
                     "refusing to save a broken model"
@@ -157,7 +161,7 @@ def from_dict(data: object) -> Sequential:
     version = data.get("version")
     if version != FORMAT_VERSION or isinstance(version, bool):
         raise ModelFileError(
-            f"unsupported format version {version!r}; this purenet reads version {FORMAT_VERSION}"
+            f"unsupported format version {_short(version)}; this purenet reads version {FORMAT_VERSION}"
         )
     layers_data = data.get("layers")
     if not isinstance(layers_data, list) or not layers_data:
@@ -179,8 +183,11 @@ def _layer_from_dict(index: int, entry: object) -> Layer:
     if not isinstance(entry, dict):
         raise ModelFileError(f"{where} must be an object, got {type(entry).__name__}")
     kind = entry.get("type")
-    if kind not in LAYER_TYPES:
-        raise ModelFileError(f"{where} has unknown type {kind!r}; known: {', '.join(LAYER_TYPES)}")
+    # Checked as a string first: a list or an object cannot even be looked up in a dict (unhashable).
+    kind = OLD_LAYER_NAMES.get(kind, kind) if isinstance(kind, str) else kind
+    if not isinstance(kind, str) or kind not in LAYER_TYPES:
+        found = repr(kind) if isinstance(kind, str) else f"{type(kind).__name__} {_short(kind)}"
+        raise ModelFileError(f"{where} has unknown type {found}; known: {', '.join(LAYER_TYPES)}")
     config = entry.get("config", {})
     expected = CONFIG_KEYS.get(kind, set())
     if not isinstance(config, dict) or set(config) != expected:
@@ -191,11 +198,10 @@ def _layer_from_dict(index: int, entry: object) -> Layer:
         # The weights are checked against the config before the layer is built: building draws
         # random initial weights, and a corrupt config could ask for billions of them.
         for name in ("in_features", "out_features"):
-            size = config[name]
-            if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-                raise ModelFileError(
-                    f"{where} (Dense) has an invalid config: Dense: {name} must be a positive integer, got {size!r}"
-                )
+            try:
+                check_integer(config[name], f"Dense: {name}", minimum=1)
+            except ValueError as error:
+                raise ModelFileError(f"{where} (Dense) has an invalid config: {error}") from None
         out_features, in_features = config["out_features"], config["in_features"]
         weight = _numbers(entry.get("weight"), (out_features, in_features), f"{where} weight")
         bias = _numbers(entry.get("bias"), (out_features,), f"{where} bias")
@@ -214,12 +220,18 @@ def _numbers(values: object, shape: tuple[int, ...], where: str) -> list:
     if len(shape) == 2:
         if not isinstance(values, list) or len(values) != shape[0]:
             count = len(values) if isinstance(values, list) else type(values).__name__
-            raise ModelFileError(f"{where} must have {shape[0]} rows, got {count}")
+            raise ModelFileError(f"{where} must have {_short(shape[0])} rows, got {count}")
         return [_numbers(row, shape[1:], f"{where} row {row_index}") for row_index, row in enumerate(values)]
     if not isinstance(values, list) or len(values) != shape[0]:
         count = len(values) if isinstance(values, list) else type(values).__name__
-        raise ModelFileError(f"{where} must have {shape[0]} numbers, got {count}")
+        raise ModelFileError(f"{where} must have {_short(shape[0])} numbers, got {count}")
     for value in values:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ModelFileError(f"{where} must hold finite numbers, got {value!r}")
+        if not is_number(value) or not is_finite(value):
+            raise ModelFileError(f"{where} must hold finite numbers, got {_short(value)}")
     return [float(value) for value in values]
+
+
+def _short(value: object) -> str:
+    """``repr(value)`` cut to 60 characters, for messages: a corrupt file may hold a huge number or list."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:50]}... ({len(text)} characters)"

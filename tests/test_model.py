@@ -90,7 +90,7 @@ def test_backward_is_the_chain_rule_through_each_layer():
     x = [[0.2, -0.4, 1.0], [0.7, 0.1, -0.3]]
     upstream = [[1.0, -0.5], [0.25, 2.0]]
     model.forward(x)
-    input_gradient = model.backward(upstream)
+    input_gradient = model.backward(upstream, input_gradient=True)
     # The same by hand, with fresh layers holding the same weights.
     a, b = pn.Dense(3, 4), pn.Dense(4, 2)
     a.weight[:], a.bias[:] = [list(r) for r in first.weight], list(first.bias)
@@ -108,13 +108,44 @@ def test_backward_is_the_chain_rule_through_each_layer():
     assert second.bias.grad == pytest.approx(b.bias.grad, rel=1e-12)
 
 
-def test_backward_with_input_gradient_false_returns_none_and_stores_gradients():
-    model = pn.Sequential(pn.Dense(2, 3), pn.ReLU(), pn.Dense(3, 2))
+class RecordingDense(pn.Dense):
+    """A Dense layer that records the input_gradient flag of every backward call."""
+
+    def __init__(self, *arguments, **keywords):
+        super().__init__(*arguments, **keywords)
+        self.asked = []
+
+    def backward(self, grad, input_gradient=True):
+        self.asked.append(input_gradient)
+        return super().backward(grad, input_gradient)
+
+
+def test_backward_computes_no_input_gradient_unless_asked():
+    # As in PyTorch: the first layer's G W, the largest product of a backward pass, is skipped by default.
+    first, last = RecordingDense(2, 3, rng=0), RecordingDense(3, 2, rng=1)
+    model = pn.Sequential(first, pn.ReLU(), last)
     model.forward([[1.0, 2.0]])
-    assert model.backward([[1.0, 0.0]], input_gradient=False) is None
+    assert model.backward([[1.0, 0.0]]) is None
+    assert first.asked == [False] and last.asked == [True]  # the later layers still pass gradients down
     assert all(parameter.grad is not None for parameter in model.parameters())
     model.zero_grad()
     assert all(parameter.grad is None for parameter in model.parameters())
+    assert model.backward([[1.0, 0.0]], input_gradient=False) is None
+    gradient = model.backward([[1.0, 0.0]], input_gradient=True)
+    assert first.asked == [False, False, True]
+    assert len(gradient) == 1 and len(gradient[0]) == 2
+
+
+def test_the_default_backward_stores_the_same_gradients_as_with_the_input_gradient():
+    def gradients(input_gradient):
+        model = pn.Sequential(pn.Dense(3, 4, rng=2), pn.Tanh(), pn.Dense(4, 2, rng=3))
+        loss = pn.SoftmaxCrossEntropy()
+        loss.forward(model.forward([[0.5, -1.0, 2.0], [0.1, 0.2, 0.3]]), [1, 0])
+        model.backward(loss.backward(), input_gradient=input_gradient)
+        return [parameter.grad for parameter in model.parameters()]
+
+    for without, with_input in zip(gradients(False), gradients(True)):
+        assert bits(without) == bits(with_input)
 
 
 def test_gradcheck_of_a_whole_model():
@@ -354,17 +385,38 @@ def test_divergence_error_is_a_floating_point_error():
 def test_softmax_model_with_softmax_cross_entropy_is_refused():
     X, y = xor()
     model = pn.Sequential(pn.Dense(2, 2), pn.Softmax())
-    with pytest.raises(ValueError, match=r"model ends in Softmax but the loss is SoftmaxCrossEntropy.*CrossEntropy\(\)"):
-        model.fit(X, y, verbose=0)
-    with pytest.raises(ValueError, match=r"ends in Softmax"):
+    with pytest.raises(ValueError, match=r"model ends in Softmax but the loss is SoftmaxCrossEntropy.*ProbabilityCrossEntropy\(\)"):
         model.fit(X, y, loss=pn.SoftmaxCrossEntropy(), verbose=0)
 
 
-def test_softmax_model_trains_with_cross_entropy():
+def test_one_default_loss_for_fit_and_evaluate():
+    # A model ending in Softmax gives probabilities: ProbabilityCrossEntropy; any other gives logits.
+    softmax_model = pn.Sequential(pn.Dense(2, 2), pn.Softmax())
+    logits_model = pn.Sequential(pn.Dense(2, 2))
+    assert type(softmax_model.default_loss()) is pn.ProbabilityCrossEntropy
+    assert type(logits_model.default_loss()) is pn.SoftmaxCrossEntropy
+
+
+def test_fit_without_a_loss_trains_a_softmax_model_with_the_loss_evaluate_uses():
+    # fit once picked SoftmaxCrossEntropy for such a model and then refused it.
     X, y = xor()
     rng = random.Random(0)
     model = pn.Sequential(pn.Dense(2, 8, init="xavier", rng=rng), pn.Tanh(), pn.Dense(8, 2, init="xavier", rng=rng), pn.Softmax())
-    history = model.fit(X, y, loss=pn.CrossEntropy(), optimizer=pn.Adam(model.parameters(), lr=0.05), epochs=100, batch_size=4, verbose=0)
+    history = model.fit(X, y, optimizer=pn.SGD(model.parameters(), lr=0.5), epochs=3, batch_size=4, shuffle=False, verbose=0)
+    # One full batch and no shuffle: the first epoch's loss is the loss before any update, as evaluate
+    # measures it with its own default. A fresh model with the same weights gives that loss.
+    rng = random.Random(0)
+    again = pn.Sequential(pn.Dense(2, 8, init="xavier", rng=rng), pn.Tanh(), pn.Dense(8, 2, init="xavier", rng=rng), pn.Softmax())
+    assert history["loss"][0] == pytest.approx(again.evaluate(X, y)["loss"], rel=1e-12)
+    assert again.evaluate(X, y)["loss"] == pytest.approx(pn.ProbabilityCrossEntropy()(again.forward(X), y), rel=1e-12)
+    assert history["loss"][-1] < history["loss"][0]
+
+
+def test_softmax_model_trains_with_probability_cross_entropy():
+    X, y = xor()
+    rng = random.Random(0)
+    model = pn.Sequential(pn.Dense(2, 8, init="xavier", rng=rng), pn.Tanh(), pn.Dense(8, 2, init="xavier", rng=rng), pn.Softmax())
+    history = model.fit(X, y, loss=pn.ProbabilityCrossEntropy(), optimizer=pn.Adam(model.parameters(), lr=0.05), epochs=100, batch_size=4, verbose=0)
     assert history["loss"][-1] < history["loss"][0]
 
 

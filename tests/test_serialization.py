@@ -3,11 +3,16 @@
 import json
 import math
 import os
+import random
+import warnings
+from pathlib import Path
 
 import pytest
 
 import purenet as pn
 from purenet import serialization
+
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def special_model():
@@ -16,7 +21,7 @@ def special_model():
     first.weight[:] = [[0.1 + 0.2, 1e-300], [5e-324, -0.0], [1.0 / 3.0, -2.5e-310]]
     first.bias[:] = [1e308, -0.1, 123456789.123456789]
     second = pn.Dense(3, 2, rng=4)
-    return pn.Sequential(first, pn.LeakyReLU(0.05), second, pn.Tanh(), pn.Dense(2, 2, rng=5), pn.Sigmoid(), pn.Dense(2, 2, rng=6), pn.ReLU(), pn.Linear(), pn.Softmax())
+    return pn.Sequential(first, pn.LeakyReLU(0.05), second, pn.Tanh(), pn.Dense(2, 2, rng=5), pn.Sigmoid(), pn.Dense(2, 2, rng=6), pn.ReLU(), pn.Identity(), pn.Softmax())
 
 
 def all_bits(model):
@@ -229,7 +234,193 @@ def test_wrong_or_newer_version(tmp_path, version):
 def test_unknown_layer_type(tmp_path):
     data = saved_dict(tmp_path)
     data["layers"][1] = {"type": "Conv2d", "config": {}}
-    assert_model_file_error(write(tmp_path / "m.json", data), r"layer 1 has unknown type 'Conv2d'; known: Dense, Linear, ReLU")
+    assert_model_file_error(write(tmp_path / "m.json", data), r"layer 1 has unknown type 'Conv2d'; known: Dense, Identity, ReLU")
+
+
+@pytest.mark.parametrize(
+    "kind, shown",
+    [(["Dense"], r"list \['Dense'\]"), ({"name": "ReLU"}, r"dict \{'name': 'ReLU'\}"), (7, "int 7"), (None, "NoneType None")],
+)
+def test_a_layer_type_that_is_not_a_string_is_named(tmp_path, kind, shown):
+    # A list or an object cannot be looked up among the layer types (unhashable): it must still be a ModelFileError.
+    data = saved_dict(tmp_path)
+    data["layers"][1]["type"] = kind
+    assert_model_file_error(write(tmp_path / "m.json", data), rf"layer 1 has unknown type {shown}; known: Dense")
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d["layers"][0]["weight"][0].__setitem__(0, 10**400), r"layer 0 weight row 0 must hold finite numbers, got 1000.*\(401 characters\)"),
+        (lambda d: d["layers"][0]["bias"].__setitem__(2, -(10**400)), r"layer 0 bias must hold finite numbers, got -1000"),
+        (lambda d: d["layers"][0]["config"].__setitem__("out_features", 10**400), r"layer 0 weight must have 1000.* rows, got 3"),
+        (lambda d: d.__setitem__("version", 10**400), r"unsupported format version 1000.*; this purenet reads version 1"),
+    ],
+)
+def test_a_400_digit_integer_is_a_model_file_error_not_an_overflow(tmp_path, change, message):
+    # math.isfinite(10**400) raises OverflowError; purenet's one finiteness check says "not finite".
+    data = saved_dict(tmp_path)
+    change(data)
+    assert_model_file_error(write(tmp_path / "m.json", data), message)
+
+
+def test_a_400_digit_alpha_is_a_model_file_error(tmp_path):
+    data = saved_dict(tmp_path, pn.Sequential(pn.Dense(2, 2), pn.LeakyReLU()))
+    data["layers"][1]["config"]["alpha"] = 10**400
+    assert_model_file_error(write(tmp_path / "m.json", data), r"layer 1 \(LeakyReLU\) has an invalid config")
+
+
+# --- the identity's names, and files written by earlier versions --------------------------------------
+
+
+def test_the_identity_is_written_as_identity_also_under_its_old_name(tmp_path):
+    with pytest.warns(FutureWarning):
+        old_name = pn.Linear()
+    for layer in (pn.Identity(), pn.Pass(), old_name):
+        data = saved_dict(tmp_path, pn.Sequential(pn.Dense(2, 2), layer))
+        assert data["layers"][1] == {"type": "Identity", "config": {}}
+
+
+@pytest.mark.parametrize("old_name", ["Linear", "Pass"])
+def test_files_naming_the_identity_linear_or_pass_load_as_identity_without_a_warning(tmp_path, old_name):
+    data = saved_dict(tmp_path, pn.Sequential(pn.Dense(2, 2), pn.Identity()))
+    data["layers"][1]["type"] = old_name
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = pn.load(write(tmp_path / "m.json", data))
+    assert type(model.layers[1]) is pn.Identity
+
+
+def test_a_file_written_by_an_earlier_version_loads_and_predicts_as_it_did():
+    # Written by purenet at commit f2e36ca (format 1, the identity called "Linear"), with the
+    # probabilities that version computed for two inputs: the loaded model gives the same, bit for bit.
+    path = DATA / "model_version_1_with_linear.json"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = pn.load(path)
+    assert [type(layer).__name__ for layer in model.layers] == [
+        "Dense", "LeakyReLU", "Dense", "Tanh", "Identity", "Dense", "Softmax"
+    ]
+    assert "f2e36ca" in model.metadata["written_by"]
+    got = model.predict_proba(model.metadata["inputs"])
+    assert [v.hex() for row in got for v in row] == [v.hex() for row in model.metadata["probabilities"] for v in row]
+    assert model.layers[1].alpha == pytest.approx(0.1)
+    assert any(value != 0.0 for value in model.layers[0].bias)  # trained: the biases moved from 0
+
+
+def test_a_file_from_an_earlier_version_saved_again_keeps_every_weight(tmp_path):
+    model = pn.load(DATA / "model_version_1_with_linear.json")
+    model.save(tmp_path / "again.json")
+    again = pn.load(tmp_path / "again.json")
+    assert all_bits(again) == all_bits(model)
+    assert json.loads((tmp_path / "again.json").read_text())["layers"][4]["type"] == "Identity"
+
+
+# --- state_dict and load_state_dict -----------------------------------------------------------------------
+
+
+def mlp(seed):
+    rng = random.Random(seed)
+    return pn.Sequential(pn.Dense(3, 4, rng=rng), pn.ReLU(), pn.Dense(4, 2, rng=rng))
+
+
+def test_state_dict_has_pytorchs_keys_and_copies_of_the_values():
+    model = mlp(0)
+    state = model.state_dict()
+    assert list(state) == ["0.weight", "0.bias", "2.weight", "2.bias"]  # the activation at 1 has none
+    assert state["0.weight"] == model.layers[0].weight and state["2.bias"] == model.layers[2].bias
+    assert type(state["0.weight"]) is list and type(state["0.weight"][0]) is list and type(state["0.bias"]) is list
+    state["0.weight"][0][0] = 99.0
+    state["2.bias"][0] = 99.0
+    assert model.layers[0].weight[0][0] != 99.0 and model.layers[2].bias[0] != 99.0
+    json.dumps(state)  # plain JSON values
+
+
+def test_state_dict_keys_match_torch_nn_sequential():
+    torch = pytest.importorskip("torch")
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+    assert list(mlp(0).state_dict()) == list(net.state_dict())
+    for key, value in net.state_dict().items():  # and the shapes: weight (out x in), bias (out,)
+        state = mlp(0).state_dict()[key]
+        shape = (len(state), len(state[0])) if isinstance(state[0], list) else (len(state),)
+        assert shape == tuple(value.shape)
+
+
+def test_load_state_dict_copies_values_in_place():
+    model, other = mlp(0), mlp(1)
+    optimizer = pn.SGD(model.parameters(), lr=0.1)
+    parameters = model.parameters()
+    result = model.load_state_dict(other.state_dict())
+    assert result == ([], []) and result.missing_keys == [] and result.unexpected_keys == []
+    assert all_bits(model) == all_bits(other)
+    assert all(a is b for a, b in zip(model.parameters(), parameters))  # the optimiser still holds them
+    assert optimizer.params[0] is model.layers[0].weight
+    X = [[0.1, 0.2, 0.3]]
+    assert model.predict_proba(X) == other.predict_proba(X)
+
+
+def test_load_state_dict_accepts_integers_and_stores_floats():
+    model = pn.Sequential(pn.Dense(2, 1))
+    model.load_state_dict({"0.weight": [[1, 2]], "0.bias": [3]})
+    assert model.layers[0].weight == [[1.0, 2.0]] and type(model.layers[0].weight[0][0]) is float
+    assert type(model.layers[0].bias[0]) is float
+
+
+@pytest.mark.parametrize(
+    "change, error, message",
+    [
+        (lambda s: s.pop("2.bias"), ValueError, r"missing keys \['2.bias'\], unexpected keys \[\]; this model's keys are \['0.weight', '0.bias', '2.weight', '2.bias'\]"),
+        (lambda s: s.update({"1.weight": [[0.0]]}), ValueError, r"missing keys \[\], unexpected keys \['1.weight'\]"),
+        (lambda s: s.update({"0.weight": s["0.weight"][:3]}), ValueError, r"'0.weight' must have the shape of the model's 0.weight, \(4 x 3\), got \(3 x 3\)"),
+        (lambda s: s["0.weight"][2].append(1.0), ValueError, r"'0.weight' must have the shape of the model's 0.weight, \(4 x 3\), got \(4 x 3/4\)"),
+        (lambda s: s.update({"2.bias": [0.0, 0.0, 0.0]}), ValueError, r"'2.bias' must have the shape of the model's 2.bias, \(2,\), got \(3,\)"),
+        (lambda s: s.update({"2.bias": [[0.0], [0.0]]}), ValueError, r"'2.bias' must have the shape of the model's 2.bias, \(2,\), got \(2 x 1\)"),
+        (lambda s: s.update({"2.bias": (0.0, 0.0)}), ValueError, r"'2.bias' must have the shape of the model's 2.bias, \(2,\), got a tuple"),
+        (lambda s: s["0.weight"][1].__setitem__(2, math.nan), ValueError, r"0.weight\[1\]\[2\] must be finite, got nan"),
+        (lambda s: s["2.bias"].__setitem__(1, 10**400), ValueError, r"2.bias\[1\] must be finite, got 1000"),
+        (lambda s: s["2.bias"].__setitem__(1, -math.inf), ValueError, r"2.bias\[1\] must be finite, got -inf"),
+        (lambda s: s["0.weight"][0].__setitem__(0, "0.5"), TypeError, r"0.weight\[0\]\[0\] must be a number, got str '0.5'"),
+        (lambda s: s["0.bias"].__setitem__(0, True), TypeError, r"0.bias\[0\] must be a number, got bool True"),
+    ],
+)
+def test_load_state_dict_refuses_what_does_not_fit_and_changes_nothing(change, error, message):
+    model = mlp(0)
+    before = all_bits(model)
+    state = mlp(1).state_dict()
+    change(state)
+    with pytest.raises(error, match="load_state_dict: " + message):
+        model.load_state_dict(state)
+    assert all_bits(model) == before  # all checked before anything is copied
+
+
+def test_load_state_dict_refuses_what_is_not_a_dict():
+    with pytest.raises(TypeError, match=r"load_state_dict: state_dict must be a dict such as model.state_dict\(\), got list"):
+        mlp(0).load_state_dict([[0.0]])
+
+
+def test_load_state_dict_not_strict_loads_the_keys_that_match():
+    model, other = mlp(0), mlp(1)
+    state = other.state_dict()
+    del state["2.bias"]
+    state["5.weight"] = [[1.0]]
+    result = model.load_state_dict(state, strict=False)
+    assert result.missing_keys == ["2.bias"] and result.unexpected_keys == ["5.weight"]
+    assert model.layers[0].weight == other.layers[0].weight and model.layers[2].weight == other.layers[2].weight
+    assert model.layers[2].bias == mlp(0).layers[2].bias  # left as it was
+
+
+def test_a_state_dict_loads_into_pytorch_and_back():
+    torch = pytest.importorskip("torch")
+    model = mlp(3)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2)).double()
+    net.load_state_dict({key: torch.tensor(value, dtype=torch.float64) for key, value in model.state_dict().items()})
+    X = [[0.3, -0.1, 0.8], [1.0, 2.0, -0.5]]
+    expected = net(torch.tensor(X, dtype=torch.float64)).tolist()
+    for row, torch_row in zip(model.forward(X), expected):
+        assert row == pytest.approx(torch_row, rel=1e-12, abs=1e-15)
+    back = mlp(4)
+    back.load_state_dict({key: value.tolist() for key, value in net.state_dict().items()})
+    assert all_bits(back) == all_bits(model)
 
 
 @pytest.mark.parametrize(

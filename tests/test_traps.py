@@ -11,6 +11,7 @@ import pytest
 
 import purenet as pn
 from purenet import drawing, matrices
+from purenet.datasets import spiral
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -58,7 +59,7 @@ def test_seeds_must_be_integers_so_that_runs_repeat():
     with pytest.raises(TypeError, match="fit: seed must be an int"):
         pn.Sequential(pn.Dense(2, 2)).fit([[0.0, 1.0]], [1], seed=None, verbose=0)
     with pytest.raises(TypeError, match="spiral: seed must be an int"):
-        pn.datasets.spiral(seed=None)
+        spiral(seed=None)
 
 
 def test_relu_lets_nan_through_so_that_divergence_is_reported():
@@ -153,7 +154,7 @@ def test_dying_relu_is_reported_once():
 
 
 def test_a_healthy_relu_network_is_not_warned_about(recwarn):
-    X, y = pn.datasets.spiral(points_per_class=30, seed=0)
+    X, y = spiral(points_per_class=30, seed=0)
     model = pn.Sequential(pn.Dense(2, 16, rng=0), pn.ReLU(), pn.Dense(16, 3, rng=1))
     model.fit(X, y, optimizer=pn.Adam(model.parameters(), lr=0.01), epochs=5, verbose=0)
     assert not [w for w in recwarn if "dying ReLU" in str(w.message)]
