@@ -206,7 +206,7 @@ class Conv2d(Layer):
 
     def __repr__(self) -> str:
         return (
-            f"{type(self).__name__}({self.in_channels}, {self.out_channels}, kernel_size={self._shown(self.kernel_size)}, "
+            f"Conv2d({self.in_channels}, {self.out_channels}, kernel_size={self._shown(self.kernel_size)}, "
             f"stride={self._shown(self.stride)}, padding={self._shown(self.padding)})"
         )
 

@@ -61,7 +61,8 @@ class Pool2d(Layer):
         """dL/dx from g = dL/dy, shaped like the input (the rule in the module's docstring)."""
         self._require_forward(self._input_shape)
         shape = tensors.tensor_shape(grad, f"{type(self).__name__}.backward: gradient", 2 + self.dimensions)
-        expected = self.output_shape(self._input_shape[1:] if self.dimensions == 2 else (self._input_shape[1], self._input_shape[3]))
+        _, channels, height, width = self._input_shape
+        expected = self.output_shape((channels, height, width) if self.dimensions == 2 else (channels, width))
         if shape != (self._input_shape[0],) + expected:
             raise ValueError(
                 f"{type(self).__name__}.backward: gradient {tensors.describe_shape(shape)} must match the output "
@@ -93,9 +94,11 @@ class Pool2d(Layer):
         return {"kernel_size": list(self.kernel_size), "stride": list(self.stride)}
 
     def __repr__(self) -> str:
-        config = self.config()
-        shown = {key: value[0] if isinstance(value, list) and value[0] == value[1] else value for key, value in config.items()}
-        return f"{type(self).__name__}(kernel_size={shown['kernel_size']}, stride={shown['stride']})"
+        return f"{type(self).__name__}(kernel_size={self._shown(self.kernel_size)}, stride={self._shown(self.stride)})"
+
+    def _shown(self, value: tuple[int, int]) -> str:
+        """One number for a 1-D window or a square one, else the pair."""
+        return str(value[1]) if self.dimensions == 1 or value[0] == value[1] else str(value)
 
 
 class MaxPool2d(Pool2d):
@@ -130,7 +133,8 @@ class AvgPool2d(Pool2d):
         return kernels.avg_pool2d(images, self.kernel_size, self.stride)
 
     def _unpool(self, grad: list) -> list:
-        return kernels.avg_pool2d_backward(grad, self._input_shape[2], self._input_shape[3], self.kernel_size, self.stride)
+        _, _, height, width = self._input_shape
+        return kernels.avg_pool2d_backward(grad, height, width, self.kernel_size, self.stride)
 
 
 class MaxPool1d(MaxPool2d):

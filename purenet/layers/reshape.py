@@ -67,7 +67,9 @@ class Unflatten(Layer):
 
     def __init__(self, shape: tuple[int, ...] | list[int]) -> None:
         if not isinstance(shape, (tuple, list)) or not shape or not all(is_integer(size) for size in shape):
-            raise ArgumentTypeError(f"Unflatten: shape must be a tuple of positive integers such as (1, 32, 32), got {shape!r}")
+            raise ArgumentTypeError(
+                f"Unflatten: shape must be a tuple of positive integers such as (1, 32, 32), got {shape!r}"
+            )
         for size in shape:
             check_integer(size, "Unflatten: each size of shape", minimum=1)
         self.shape = tuple(shape)

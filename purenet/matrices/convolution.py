@@ -353,7 +353,9 @@ def _windows(channel: list[list[float]], i: int, kernel_size: tuple[int, int], s
     """For output row i, one strided slice per kernel offset (a, b): slice[j] = x[i sh + a][j sw + b]."""
     span = stride[1] * (columns - 1) + 1
     return [
-        channel[i * stride[0] + a][b : b + span : stride[1]] for a in range(kernel_size[0]) for b in range(kernel_size[1])
+        channel[i * stride[0] + a][b : b + span : stride[1]]
+        for a in range(kernel_size[0])
+        for b in range(kernel_size[1])
     ]
 
 
@@ -415,7 +417,10 @@ def avg_pool2d(x: Tensor, kernel_size: tuple[int, int], stride: tuple[int, int])
     count = kernel_size[0] * kernel_size[1]
     return [
         [
-            [[total / count for total in map(sum, zip(*_windows(channel, i, kernel_size, stride, columns)))] for i in range(rows)]
+            [
+                [total / count for total in map(sum, zip(*_windows(channel, i, kernel_size, stride, columns)))]
+                for i in range(rows)
+            ]
             for channel in sample
         ]
         for sample in x
