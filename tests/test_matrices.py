@@ -489,8 +489,11 @@ def test_zeros():
     grid = matrices.zeros(2, 2)
     grid[0][0] = 1.0
     assert grid[1][0] == 0.0, "each row must be its own list"
-    with pytest.raises(ValueError, match=r"rows and columns must be non-negative integers, got -1, 2"):
+    with pytest.raises(ValueError, match=r"^zeros: rows must be a non-negative integer, got -1$"):
         matrices.zeros(-1, 2)
+    with pytest.raises(TypeError, match=r"^zeros: columns must be a non-negative integer, got True$"):
+        matrices.zeros(2, True)
+    assert matrices.zeros(0, 3) == [] and matrices.zeros(2, 0) == [[], []]
 
 
 # --- as_matrix -----------------------------------------------------------------

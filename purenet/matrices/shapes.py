@@ -8,7 +8,7 @@ plain list of floats (a bias, one row).
 
 from __future__ import annotations
 
-from ..validation import is_finite, is_number
+from ..validation import check_integer, is_finite, is_number
 
 Matrix = list[list[float]]
 Vector = list[float]
@@ -56,8 +56,8 @@ def check_same_shape(operation: str, a: Matrix, b: Matrix) -> None:
 
 def zeros(rows: int, columns: int) -> Matrix:
     """A (rows x columns) matrix of 0.0, each row its own list."""
-    if not isinstance(rows, int) or not isinstance(columns, int) or rows < 0 or columns < 0:
-        raise ValueError(f"zeros: rows and columns must be non-negative integers, got {rows!r}, {columns!r}")
+    check_integer(rows, "zeros: rows", minimum=0)
+    check_integer(columns, "zeros: columns", minimum=0)
     return [[0.0] * columns for _ in range(rows)]
 
 
