@@ -16,6 +16,7 @@ import random
 import pytest
 from conftest import assert_close, central_difference
 
+from purenet.layers.activations import Identity, LeakyReLU, ReLU, Sigmoid, Tanh
 from purenet.layers.convolution import Conv1d, Conv2d
 from purenet.layers.reshape import Flatten, Unflatten
 from purenet.matrices import convolution as kernels
@@ -313,3 +314,24 @@ def test_unflatten_refuses_what_does_not_fit():
         Unflatten((1, 0))
     with pytest.raises(RuntimeError, match="Unflatten.backward called before forward"):
         Unflatten((2,)).backward([[1.0, 2.0]])
+
+
+# --- the element-wise activations on signals and images ------------------------------------
+
+
+@pytest.mark.parametrize("activation", [ReLU(), LeakyReLU(0.1), Sigmoid(), Tanh(), Identity()], ids=repr)
+@pytest.mark.parametrize("shape", [(2, 3, 5), (2, 2, 3, 4)])
+def test_activations_work_element_by_element_on_tensors(activation, shape):
+    rng = random.Random(len(shape))
+    x = random_tensor(rng, shape)
+    y = activation.forward(x)
+    assert tensors.tensor_shape(y, "y", len(shape)) == shape
+    assert_close(tensors.flatten(y), [activation.function(value) for value in tensors.flatten(x)])
+    grad = random_tensor(rng, shape)
+    expected = numerical_gradient(lambda: weighted_sum(activation.forward(x), grad), x)
+    activation.forward(x)
+    assert_close(activation.backward(grad), expected, rel=1e-6, abs=1e-8)
+    with pytest.raises(ValueError, match=r"gradient \(1 x .*\) must match the output \(2 x "):
+        activation.backward(grad[:1])
+    # a matrix still goes through as a matrix
+    assert activation.forward([[0.5, -0.5]]) == [[activation.function(0.5), activation.function(-0.5)]]

@@ -12,17 +12,36 @@ import math
 import warnings
 
 from .. import matrices
-from ..matrices import Matrix, Vector
+from ..matrices import Matrix, Vector, tensors
 from ..validation import check_number
 from .base import Layer
 
 
 class ElementwiseActivation(Layer):
-    """y = f(x) for every value; subclasses define ``function`` and ``derivative``."""
+    """y = f(x) for every value; subclasses define ``function`` and ``derivative``.
+
+    The batch is a matrix (batch x features) or a tensor of any shape, such
+    as a convolution's batch x channels x height x width: each sample is
+    then read as one row of values and the result given back in its shape.
+    """
 
     def __init__(self) -> None:
         self._input: Matrix | None = None
         self._output: Matrix | None = None
+        self._sample_shape: tuple[int, ...] | None = None
+
+    def _as_rows(self, x: list) -> Matrix:
+        """The batch as rows (batch x values); a tensor's sample shape is remembered to give it back."""
+        self._sample_shape = None
+        if isinstance(x, list) and x and isinstance(x[0], list) and x[0] and isinstance(x[0][0], list):
+            shape = tensors.tensor_shape(x, f"{type(self).__name__}: input", tensors.depth(x))
+            self._sample_shape = shape[1:]
+            return tensors.samples_as_rows(x)
+        return x
+
+    def _in_input_shape(self, rows: Matrix) -> list:
+        """Rows given back in the shape of the input (the rows themselves for a matrix)."""
+        return rows if self._sample_shape is None else tensors.rows_as_samples(rows, self._sample_shape)
 
     def function(self, x: float) -> float:
         """f(x) for one value."""
@@ -33,34 +52,44 @@ class ElementwiseActivation(Layer):
         raise NotImplementedError
 
     def forward(self, x: Matrix) -> Matrix:
-        self._input = x
-        self._output = matrices.map_elements(self.function, x)
-        return self._output
+        self._input = self._as_rows(x)
+        self._output = matrices.map_elements(self.function, self._input)
+        return self._in_input_shape(self._output)
 
     @property
     def output(self) -> Matrix | None:
-        """The output of the last forward pass (None before the first)."""
+        """The output of the last forward pass as rows, one per sample (None before the first)."""
         return self._output
 
-    def _check_gradient(self, grad: Matrix) -> None:
-        """backward needs a forward pass first, and a gradient shaped like its output."""
+    def _check_gradient(self, grad: Matrix) -> Matrix:
+        """backward needs a forward pass first, and a gradient shaped like its output; returned as rows."""
         self._require_forward(self._input)
+        if self._sample_shape is not None:
+            shape = tensors.tensor_shape(grad, f"{type(self).__name__}.backward: gradient", 1 + len(self._sample_shape))
+            expected = (len(self._input),) + self._sample_shape
+            if shape != expected:
+                raise ValueError(
+                    f"{type(self).__name__}.backward: gradient {tensors.describe_shape(shape)} must match "
+                    f"the output {tensors.describe_shape(expected)}"
+                )
+            return tensors.samples_as_rows(grad)
         if matrices.shape(grad) != matrices.shape(self._input):
             raise ValueError(
                 f"{type(self).__name__}.backward: gradient {matrices.describe(grad)} must match "
                 f"the output {matrices.describe(self._input)}"
             )
+        return grad
 
     def backward(self, grad: Matrix, input_gradient: bool = True) -> Matrix | None:
         """dL/dx[n][j] = dL/dy[n][j] * f'(x[n][j])."""
-        self._check_gradient(grad)
+        grad = self._check_gradient(grad)
         if not input_gradient:
             return None
         derivative = self.derivative
-        return [
+        return self._in_input_shape([
             [g * derivative(x, y) for g, x, y in zip(grad_row, input_row, output_row)]
             for grad_row, input_row, output_row in zip(grad, self._input, self._output)
-        ]
+        ])
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -118,15 +147,15 @@ class ReLU(ElementwiseActivation):
         return 1.0 if x > 0.0 else 0.0
 
     def forward(self, x: Matrix) -> Matrix:
-        self._input = x
-        self._output = matrices.rectify(x, self.slope)
-        return self._output
+        self._input = self._as_rows(x)
+        self._output = matrices.rectify(self._input, self.slope)
+        return self._in_input_shape(self._output)
 
     def backward(self, grad: Matrix, input_gradient: bool = True) -> Matrix | None:
-        self._check_gradient(grad)
+        grad = self._check_gradient(grad)
         if not input_gradient:
             return None
-        return matrices.rectify_backward(grad, self._input, self.slope)
+        return self._in_input_shape(matrices.rectify_backward(grad, self._input, self.slope))
 
 
 class LeakyReLU(ReLU):
