@@ -7,7 +7,7 @@ offers ``step()`` (apply one update from the current gradients),
 (save and restore hyperparameters and buffers, in PyTorch's layout).
 
 An update rule works value by value and never needs to know whether a
-parameter is a vector (a bias) or a matrix (a weight): ``step`` hands it
+parameter is a vector (a bias), a matrix (a weight) or deeper: ``step`` hands it
 every parameter as one flat vector of values (a matrix read row after row),
 and writes the result back in the parameter's own shape. The buffers an
 optimiser keeps per parameter (momentum, Adam's moments) are flat vectors
@@ -31,18 +31,21 @@ from .validation import check_number, is_finite, is_integer, is_number
 
 
 def flatten(values: list) -> Vector:
-    """The values of a vector, or of a matrix read row after row, as one new vector."""
-    if values and isinstance(values[0], list):
-        return list(chain.from_iterable(values))
+    """All the numbers of a parameter as one new vector, in reading order (a matrix row after row).
+
+    Works at any depth: a bias, a weight matrix, a convolution's kernel.
+    """
+    while values and isinstance(values[0], list):
+        values = list(chain.from_iterable(values))
     return list(values)
 
 
 def in_shape_of(vector: Vector, like: list) -> list:
-    """A flat vector cut into rows like ``like`` (a matrix), or the vector itself (``like`` is a vector)."""
-    if like and isinstance(like[0], list):
-        width = len(like[0])
-        return [vector[start : start + width] for start in range(0, len(vector), width)]
-    return list(vector)
+    """A flat vector given the shape of ``like`` (a parameter of any depth): the inverse of ``flatten``."""
+    if not (like and isinstance(like[0], list)):
+        return list(vector)
+    part = len(vector) // len(like)
+    return [in_shape_of(vector[index * part : (index + 1) * part], inner) for index, inner in enumerate(like)]
 
 
 class Optimizer:
@@ -177,7 +180,7 @@ class Optimizer:
                     raise ValueError(f"load_state_dict: 'step' of parameter {index} must be a count, got {value!r}")
                 buffers[name] = value
                 continue
-            if _row_lengths(value) != _row_lengths(parameter):
+            if _nested_shape(value) != _nested_shape(parameter):
                 raise ValueError(f"load_state_dict: buffer {name!r} of parameter {index} has the wrong shape")
             numbers = flatten(value)
             if not all(is_number(number) and is_finite(number) for number in numbers):
@@ -186,13 +189,14 @@ class Optimizer:
         return buffers
 
 
-def _row_lengths(values: object) -> list[int] | None:
-    """The length of each row of a matrix, or [length] of a vector; None for anything else."""
+def _nested_shape(values: object) -> tuple[int, ...] | None:
+    """The shape of nested lists, () for a single value, None if they are ragged."""
     if not isinstance(values, list):
+        return ()
+    shapes = {_nested_shape(value) for value in values}
+    if len(shapes) > 1 or None in shapes:
         return None
-    if values and isinstance(values[0], list):
-        return [len(row) if isinstance(row, list) else -1 for row in values]
-    return [len(values)] if not any(isinstance(value, list) for value in values) else None
+    return (len(values),) + (shapes.pop() if shapes else ())
 
 
 class SGD(Optimizer):

@@ -259,7 +259,9 @@ def test_the_wide_cases_above_do_reach_the_shortcuts(monkeypatch):
     calls = []
     for name in names:
         original = getattr(products, name)
-        monkeypatch.setattr(products, name, lambda *args, _original=original, _name=name: calls.append(_name) or _original(*args))
+        monkeypatch.setattr(
+            products, name, lambda *args, _original=original, _name=name: calls.append(_name) or _original(*args)
+        )
     x = [0.0] * WIDE
     x[1], x[5] = 1.0, 2.0
     matrices.matmul_right_transposed([x], [[1.0] * WIDE])

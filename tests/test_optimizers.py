@@ -250,6 +250,34 @@ def test_the_update_rule_sees_every_shape_alike(make):
     assert [len(row) for row in weight] == [3, 3] and isinstance(weight[0], list)
 
 
+@pytest.mark.parametrize("make", [lambda ps: pn.SGD(ps, lr=0.1, momentum=0.9), lambda ps: pn.Adam(ps, lr=0.1)])
+def test_a_deeper_parameter_steps_like_its_values_and_its_state_dict_keeps_its_shape(make):
+    # A kernel of shape (2 x 2 x 3), as a convolution has, against the same twelve values as a vector.
+    values = [[[1.0, -2.0, 0.5], [3.0, 0.25, -1.0]], [[0.0, 4.0, -0.5], [2.0, -3.0, 1.5]]]
+    grads = [[[0.3, -0.1, 0.2], [-0.4, 0.05, 0.6]], [[0.1, 0.0, -0.2], [0.7, -0.3, 0.25]]]
+    kernel = Parameter([[list(row) for row in plane] for plane in values], "kernel")
+    kernel.grad = [[list(row) for row in plane] for plane in grads]
+    flat = vector(
+        [v for plane in values for row in plane for v in row], grad=[g for plane in grads for row in plane for g in row]
+    )
+    kernel_optimizer = make([kernel])
+    for parameters in ([kernel], [flat]):
+        optimizer = kernel_optimizer if parameters[0] is kernel else make(parameters)
+        for _ in range(3):
+            optimizer.step()
+    assert [v for plane in kernel for row in plane for v in row] == pytest.approx(list(flat), rel=1e-15)
+    saved = json.loads(json.dumps(kernel_optimizer.state_dict()))
+    for name, buffer in saved["state"]["0"].items():
+        if name != "step":
+            assert [[len(row) for row in plane] for plane in buffer] == [[3, 3], [3, 3]], name
+    restored = make([kernel])
+    restored.load_state_dict(saved)
+    assert restored.state_dict() == kernel_optimizer.state_dict()
+    saved["state"]["0"][next(name for name in saved["state"]["0"] if name != "step")][1][0] = [1.0, 2.0]
+    with pytest.raises(ValueError, match=r"of parameter 0 has the wrong shape"):
+        make([kernel]).load_state_dict(saved)
+
+
 def test_load_state_dict_refuses_other_optimisers_and_shapes():
     p = vector([1.0, 2.0], grad=[0.1, 0.2])
     sgd = pn.SGD([p], lr=0.1, momentum=0.9)
@@ -323,7 +351,10 @@ def test_params_may_be_any_iterable():
         (lambda saved: saved["state"][0]["momentum_buffer"][0].__setitem__(0, "x"), "must hold finite numbers"),
         (lambda saved: saved.pop("param_groups"), r"expected a dict with 'state' and 'param_groups', got \['state'\]"),
         (lambda saved: saved["param_groups"].append({}), "'param_groups' must be a list of one dict"),
-        (lambda saved: saved["param_groups"][0].update(nesterov=True), "got one with lr, momentum, nesterov, weight_decay"),
+        (
+            lambda saved: saved["param_groups"][0].update(nesterov=True),
+            "got one with lr, momentum, nesterov, weight_decay",
+        ),
     ],
 )
 def test_load_state_dict_names_what_is_wrong_and_changes_nothing(change, message):

@@ -57,7 +57,9 @@ def rectify_backward(grad: Matrix, inputs: Matrix, slope: float = 0.0) -> Matrix
     """dL/dx = dL/dy if x > 0 else slope * dL/dy: the gradient through ``rectify``."""
     check_same_shape("rectify_backward", grad, inputs)
     if slope == 0.0:
-        return [[g if x > 0.0 else 0.0 for g, x in zip(grad_row, input_row)] for grad_row, input_row in zip(grad, inputs)]
+        return [
+            [g if x > 0.0 else 0.0 for g, x in zip(grad_row, input_row)] for grad_row, input_row in zip(grad, inputs)
+        ]
     return [
         [g if x > 0.0 else slope * g for g, x in zip(grad_row, input_row)] for grad_row, input_row in zip(grad, inputs)
     ]
