@@ -11,6 +11,8 @@ import sys
 import time
 from typing import TextIO
 
+from .validation import check_integer
+
 
 def bar(fraction: float, width: int = 24) -> str:
     """A text bar such as ``[=========>...........]`` for a fraction in [0, 1]."""
@@ -26,7 +28,8 @@ class ProgressBar:
 
     def __init__(self, label: str, total: int, stream: TextIO | None = None) -> None:
         self.label = label
-        self.total = total
+        # At least one step: update divides by total.
+        self.total = check_integer(total, "ProgressBar: total", minimum=1)
         self.stream = stream if stream is not None else sys.stderr
         self.interactive = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.started = time.perf_counter()

@@ -134,3 +134,9 @@ def test_final_line_on_a_terminal_leaves_no_leftovers_of_a_longer_progress_line(
     assert len(shown) == 1
     assert shown[0].startswith("epoch 1/1 [" + "=" * 24 + "] ")
     assert shown[0].endswith("s loss 0.1"), repr(shown[0])
+
+
+@pytest.mark.parametrize("total, error", [(0, ValueError), (-3, ValueError), (2.5, TypeError), (True, TypeError)])
+def test_total_must_be_a_positive_integer(total, error):
+    with pytest.raises(error, match=rf"ProgressBar: total must be a positive integer, got {total!r}"):
+        ProgressBar("epoch 1/1", total, io.StringIO())
