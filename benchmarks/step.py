@@ -28,6 +28,14 @@ SoftmaxCrossEntropy on a batch of 50 drawings, in float64. It is timed for:
 Before timing, each is checked against purenet on the same data and the
 same initial weights: the same loss and the same updated weights, within
 1e-9 relative.
+
+Then the README's hand-written loop (``optimizer.zero_grad()``,
+``loss.forward(model.forward(X), y)``, ``model.backward(loss.backward())``,
+``optimizer.step()``) is timed against the same steps inside ``fit``, on
+the same 4 batches of 50 drawings (one ``fit`` call of 3 epochs), and
+against the loop as it cost before ``backward`` skipped the input gradient
+by default (``input_gradient=True``). The target: the hand-written loop
+takes no more than 1.1x the time of ``fit``.
 """
 
 from __future__ import annotations
@@ -109,6 +117,115 @@ class PurenetStep:
 
     def parameters(self) -> list:
         return [list(parameter) for parameter in self.model.parameters()]
+
+
+# --- the README's hand-written loop against fit ---------------------------------
+
+FIT_BATCHES = 4  # batches of 50 drawings per epoch
+FIT_EPOCHS = 3  # epochs per fit call: fit checks X once per call, as a real run does once for many epochs
+README_LOOP_TARGET = 1.1  # the hand-written loop at most 1.1x the time of fit
+
+
+class ReadmeLoop:
+    """The README's hand-written loop over the batches, on its own copy of the weights."""
+
+    def __init__(self, weights: InitialWeights, input_gradient: bool = False) -> None:
+        self.network = PurenetStep(weights)
+        self.input_gradient = input_gradient
+
+    def run(self, batches: list[tuple[Matrix, list[int]]]) -> None:
+        model, loss, optimizer = self.network.model, self.network.loss, self.network.optimizer
+        for X, y in batches * FIT_EPOCHS:
+            optimizer.zero_grad()
+            loss.forward(model.forward(X), y)
+            if self.input_gradient:  # what model.backward(...) computed before: dL/dX, unused
+                model.backward(loss.backward(), input_gradient=True)
+            else:
+                model.backward(loss.backward())  # the README's line
+            optimizer.step()
+
+
+class FitSteps:
+    """The same steps inside ``Sequential.fit``: one call, FIT_EPOCHS epochs over the batches."""
+
+    def __init__(self, weights: InitialWeights) -> None:
+        self.network = PurenetStep(weights)
+
+    def run(self, X: Matrix, y: list[int]) -> None:
+        network = self.network
+        network.model.fit(X, y, loss=network.loss, optimizer=network.optimizer, epochs=FIT_EPOCHS,
+                          batch_size=common.BATCH_SIZE, verbose=0)
+
+
+def check_loop_against_fit(weights: InitialWeights, X: Matrix, y: list[int]) -> dict:
+    """The loop and fit from the same weights, on the batches in fit's order: the same weights after."""
+    inside_fit = FitSteps(weights)
+    inside_fit.run(X, y)
+    # fit reshuffles every epoch with random.Random(seed); the loop takes the batches in the same orders.
+    rng, order, loop = random.Random(0), list(range(len(X))), ReadmeLoop(weights)
+    model, loss, optimizer = loop.network.model, loop.network.loss, loop.network.optimizer
+    for _ in range(FIT_EPOCHS):
+        rng.shuffle(order)
+        for start in range(0, len(X), common.BATCH_SIZE):
+            indices = order[start:start + common.BATCH_SIZE]
+            optimizer.zero_grad()
+            loss.forward(model.forward([X[i] for i in indices]), [y[i] for i in indices])
+            model.backward(loss.backward())
+            optimizer.step()
+    weights_error, update_error = parameter_errors(
+        loop.network.parameters(), inside_fit.network.parameters(), weights.parameters()
+    )
+    worst = max(weights_error, update_error)
+    return {"weights_error": weights_error, "update_error": update_error,
+            "check": common.verdict(worst, common.STEP_TOLERANCE)}
+
+
+def measure_loop_against_fit(
+    weights: InitialWeights, seed: int, rounds: int, seconds_per_batch: float
+) -> tuple[dict[str, common.Timing], dict]:
+    """Time the README's loop, the loop with the input gradient, and fit, over the same FIT_BATCHES batches."""
+    X, y, _ = common.drawing_batch(FIT_BATCHES * common.BATCH_SIZE, seed)
+    check = check_loop_against_fit(weights, X, y)
+    batches = [
+        (X[start:start + common.BATCH_SIZE], y[start:start + common.BATCH_SIZE])
+        for start in range(0, len(X), common.BATCH_SIZE)
+    ]
+    loop, loop_before, inside_fit = ReadmeLoop(weights), ReadmeLoop(weights, input_gradient=True), FitSteps(weights)
+    candidates: dict[str, Callable[[], object]] = {
+        "README loop": lambda: loop.run(batches),
+        "README loop, input gradient": lambda: loop_before.run(batches),
+        "inside fit": lambda: inside_fit.run(X, y),
+    }
+    return common.measure(candidates, rounds, seconds_per_batch), check
+
+
+def print_loop_against_fit(timings: dict[str, common.Timing], check: dict) -> dict:
+    """The table of the three, per step, and the ratios; returns the ratios and the target."""
+    fit_time = timings["inside fit"].best
+    steps = FIT_BATCHES * FIT_EPOCHS
+    rows = [
+        [name, common.format_seconds(timing.best / steps), common.format_seconds(timing.median / steps),
+         common.format_ratio(timing.best / fit_time)]
+        for name, timing in timings.items()
+    ]
+    print(f"The README's hand-written loop against fit ({FIT_EPOCHS} epochs of {FIT_BATCHES} batches of "
+          f"{common.BATCH_SIZE} drawings per call; fit's check of X, once per call, included):")
+    print(common.format_table(["", "time per step", "(median)", "against fit"], rows))
+    print(f"the loop and fit end with the same weights: {check['check']} "
+          f"(weights error {check['weights_error']:.1e}, update error {check['update_error']:.1e})")
+    ratio = timings["README loop"].best / fit_time
+    target = {
+        "target": f"the README's loop takes no more than {README_LOOP_TARGET:g}x the time of fit",
+        "measured": ratio,
+        "verdict": common.pass_or_miss(ratio <= README_LOOP_TARGET),
+        "note": "",
+    }
+    print(f"  {target['verdict']:4}  {target['target']}: {common.format_ratio(ratio)}")
+    return {
+        "readme_loop_over_fit": ratio,
+        "readme_loop_with_input_gradient_over_fit": timings["README loop, input gradient"].best / fit_time,
+        "target": target,
+    }
 
 
 # --- the original design, restated -------------------------------------------
@@ -682,6 +799,13 @@ def main(arguments: list[str] | None = None) -> int:
     targets = evaluate_targets(ratios)
     print_ratios_and_targets(ratios, targets)
 
+    print("  timing the README's loop and fit ...", file=sys.stderr, flush=True)
+    loop_timings, loop_check = measure_loop_against_fit(weights, options.seed, rounds, seconds_per_batch)
+    print()
+    loop_against_fit = print_loop_against_fit(loop_timings, loop_check)
+    targets.append(loop_against_fit.pop("target"))
+    checks["README loop against fit"] = loop_check
+
     elapsed = time.perf_counter() - started
     all_checks_ok = all(check.get("check", "OK") == "OK" for check in checks.values())
     path = common.write_results(
@@ -702,6 +826,8 @@ def main(arguments: list[str] | None = None) -> int:
                 "tolerance": common.STEP_TOLERANCE,
             },
             "timings": {name: timing.as_dict() for name, timing in timings.items()},
+            "loop_against_fit_timings": {name: timing.as_dict() for name, timing in loop_timings.items()},
+            "loop_against_fit": loop_against_fit,
             "purenet_seconds_per_sample": timings["purenet"].best / common.BATCH_SIZE,
             "ratios": ratios,
             "checks": checks,
