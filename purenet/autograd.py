@@ -297,7 +297,14 @@ class Value:
         The chain rule, node by node in reverse topological order (deepest
         first): node.grad = sum over its users c of c.grad * dc/dnode,
         starting from d(self)/d(self) = 1. Derivation: docs/graphs.md.
+        A ValueError if self is infinite or not a number: + - * / of floats
+        overflow to inf without an error, and no gradient means anything then.
         """
+        if not math.isfinite(self.data):
+            raise ValueError(
+                f"Value.backward: the output is {self.data!r}, not a finite number: a value of the forward "
+                "pass overflowed (beyond about 1.8e308), so its gradients would mean nothing"
+            )
         # Find every node that is not a leaf, with an explicit stack instead of
         # recursion (a chain of a million nodes would overflow Python's stack).
         seen = {self}

@@ -377,6 +377,8 @@ def test_the_cycle_check_can_fail():
         (lambda: Value(0.0) ** 0.5, ValueError, "infinite value or slope at 0"),
         (lambda: Value(10.0) ** 400, ValueError, "overflows a float"),
         (lambda: draw(1.0), TypeError, "draw: value must be a Value, got float 1.0"),
+        (lambda: (Value(1e200) * 1e200).backward(), ValueError, "Value.backward: the output is inf, not a finite"),
+        (lambda: (lambda y: y - y)(Value(1e200) * 1e200).backward(), ValueError, "the output is nan"),
     ],
 )
 def test_bad_input_gets_a_clear_error(action, error, message):
