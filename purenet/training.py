@@ -16,6 +16,7 @@ from .losses import Loss
 from .matrices import Matrix
 from .metrics import accuracy
 from .optimizers import Optimizer
+from .validation import is_integer
 
 if TYPE_CHECKING:  # only for the type hints: model.py imports this module
     from .model import Sequential
@@ -35,7 +36,7 @@ def is_classification(y: list) -> bool:
 
     Malformed labels are not classes either; the loss reports what is wrong with them.
     """
-    if all(isinstance(label, int) and not isinstance(label, bool) for label in y):
+    if all(is_integer(label) for label in y):
         return True
     return all(
         isinstance(row, (list, tuple))
