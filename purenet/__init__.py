@@ -9,7 +9,27 @@ Nothing but the standard library is imported, on Python 3.10 and later.
 
 from .callbacks import Callback
 from .gradcheck import gradcheck
-from .layers import Dense, Identity, Layer, LeakyReLU, Linear, Parameter, Pass, ReLU, Sigmoid, Softmax, Tanh
+from .layers import (
+    AvgPool1d,
+    AvgPool2d,
+    Conv1d,
+    Conv2d,
+    Dense,
+    Flatten,
+    Identity,
+    Layer,
+    LeakyReLU,
+    Linear,
+    MaxPool1d,
+    MaxPool2d,
+    Parameter,
+    Pass,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Tanh,
+    Unflatten,
+)
 from .losses import (
     CrossEntropy,
     CrossEntropyLoss,
@@ -40,15 +60,22 @@ def square_detector() -> Sequential:
 
 __all__ = [
     "Adam",
+    "AvgPool1d",
+    "AvgPool2d",
     "Callback",
+    "Conv1d",
+    "Conv2d",
     "CrossEntropy",
     "CrossEntropyLoss",
     "Dense",
+    "Flatten",
     "Identity",
     "Layer",
     "LeakyReLU",
     "Linear",
     "Loss",
+    "MaxPool1d",
+    "MaxPool2d",
     "MeanSquaredError",
     "MSELoss",
     "ModelFileError",
@@ -64,6 +91,7 @@ __all__ = [
     "SoftmaxCrossEntropy",
     "Tanh",
     "TrainingDivergedError",
+    "Unflatten",
     "accuracy",
     "confusion_matrix",
     "cosine_similarity",

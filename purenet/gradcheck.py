@@ -29,17 +29,18 @@ from typing import Callable, TextIO
 from . import matrices
 from .layers.base import Layer
 from .losses import Loss, SoftmaxCrossEntropy
-from .matrices import Matrix, rows_of
+from .matrices import Matrix, tensors
 from .model import Sequential
-from .validation import check_integer, check_seed
+from .validation import check_integer, check_seed, is_finite, is_number
 
 
-Position = tuple[int, int]  # (row, column); a vector is one row
+Position = tuple[int, int]  # (row, column) of the innermost lists; a vector is one row
 
 
 def _positions(values: list, entries: int | None, rng: random.Random) -> list[Position]:
     """Every (row, column) of a tensor, or ``entries`` of them drawn at random."""
-    every = [(row, column) for row, values_row in enumerate(rows_of(values)) for column in range(len(values_row))]
+    rows = tensors.innermost_rows(values)
+    every = [(row, column) for row, values_row in enumerate(rows) for column in range(len(values_row))]
     if entries is None or entries >= len(every):
         return every
     return sorted(rng.sample(every, entries))
@@ -48,10 +49,11 @@ def _positions(values: list, entries: int | None, rng: random.Random) -> list[Po
 def numeric_gradient(function: Callable[[], float], values: list, positions: list[Position], epsilon: float) -> list:
     """Central differences (f(v + h) - f(v - h)) / 2h of ``function()`` at each position of ``values``.
 
-    ``values`` is a matrix or a vector (a vector is row 0), changed in place
-    and restored; ``function`` must read it.
+    ``values`` is a vector (row 0), a matrix or a deeper tensor (its
+    innermost lists are the rows), changed in place and restored;
+    ``function`` must read it.
     """
-    rows = rows_of(values)
+    rows = tensors.innermost_rows(values)
     gradient = []
     for row, column in positions:
         original = rows[row][column]
@@ -65,14 +67,13 @@ def numeric_gradient(function: Callable[[], float], values: list, positions: lis
 
 
 def _entries(values: list, positions: list[Position]) -> list[float]:
-    rows = rows_of(values)
+    rows = tensors.innermost_rows(values)
     return [rows[row][column] for row, column in positions]
 
 
 def relative_error(analytic: list, numeric: list) -> float:
     """Worst absolute difference, relative to the larger of the two gradients' largest entries."""
-    flat_analytic = [v for row in analytic for v in row] if analytic and isinstance(analytic[0], list) else analytic
-    flat_numeric = [v for row in numeric for v in row] if numeric and isinstance(numeric[0], list) else numeric
+    flat_analytic, flat_numeric = tensors.flatten(analytic), tensors.flatten(numeric)
     if len(flat_analytic) != len(flat_numeric):
         raise ValueError(f"relative_error: {len(flat_analytic)} analytic values but {len(flat_numeric)} numeric")
     worst = max((abs(a - n) for a, n in zip(flat_analytic, flat_numeric)), default=0.0)
@@ -96,7 +97,9 @@ def gradcheck(
 
     Args:
         component: a layer, a loss, or a ``Sequential`` model.
-        inputs: a batch (list of samples) fed to the component.
+        inputs: a batch (list of samples) fed to the component: rows of
+            features, or for a convolution or pooling layer a batch of
+            signals (batch x channels x length) or images (... x height x width).
         targets: required for a loss or a model (class indices or rows).
         loss: for a model; default ``SoftmaxCrossEntropy()``.
         epsilon: the step h of the central difference.
@@ -113,7 +116,7 @@ def gradcheck(
     names are ``"0.Dense.weight"`` and so on. Parameter gradients are restored
     afterwards, so a check does not disturb training.
     """
-    x = matrices.as_matrix(inputs, "inputs")
+    x = _as_batch(inputs)
     check_integer(entries, "gradcheck: entries", minimum=1, optional=True)
     check_seed(seed, "gradcheck: seed")
     rng = random.Random(seed)
@@ -132,6 +135,18 @@ def gradcheck(
     if verbose:
         print_report(type(component).__name__, errors, tolerance, stream or sys.stdout)
     return errors
+
+
+def _as_batch(inputs: object) -> list:
+    """The inputs as floats: a matrix as ``matrices.as_matrix`` checks it, or a batch of signals or images."""
+    levels = tensors.depth(inputs)
+    if levels <= 2:
+        return matrices.as_matrix(inputs, "inputs")
+    shape = tensors.tensor_shape(inputs, "gradcheck: inputs", levels)
+    values = tensors.flatten(inputs)
+    if not all(is_number(value) and is_finite(value) for value in values):
+        raise ValueError(f"gradcheck: inputs {tensors.describe_shape(shape)} must hold finite numbers only")
+    return tensors.reshape([float(value) for value in values], shape)
 
 
 def _check_differentiable(
@@ -161,10 +176,12 @@ def _check_differentiable(
         ]
     else:
         output = component.forward(x)
-        weights = [[rng.uniform(-1.0, 1.0) for _ in row] for row in output]
+        shape = tensors.tensor_shape(output, "gradcheck: the layer's output", tensors.depth(output))
+        flat_weights = [rng.uniform(-1.0, 1.0) for _ in range(len(tensors.flatten(output)))]
+        weights = tensors.reshape(flat_weights, shape)
 
         def objective() -> float:
-            return sum(matrices.dot(row, weight_row) for row, weight_row in zip(component.forward(x), weights))
+            return matrices.dot(tensors.flatten(component.forward(x)), flat_weights)
 
         def upstream() -> Matrix:
             return weights

@@ -9,6 +9,7 @@ besides is in callbacks (``purenet.callbacks``, docs/training.md).
 
 from __future__ import annotations
 
+import math
 import random
 import warnings
 from typing import TextIO
@@ -19,6 +20,7 @@ from .callbacks import TrainingDivergedError  # noqa: F401  (raised by Divergenc
 from .layers import Dense, Layer, Softmax
 from .layers.activations import softmax_row
 from .layers.base import Parameter
+from .layers.reshape import Flatten, Unflatten
 from .losses import Loss, ProbabilityCrossEntropy, SoftmaxCrossEntropy
 from .matrices import Matrix
 from .metrics import accuracy
@@ -64,6 +66,8 @@ class Sequential:
                         f"but the layer before it gives {width}"
                     )
                 width = layer.out_features
+            elif isinstance(layer, (Flatten, Unflatten)):
+                width = None  # reshaped: the widths on either side cannot be compared without the input's shape
         dense_layers = [(index, layer) for index, layer in enumerate(layers) if isinstance(layer, Dense)]
         for position, (index, layer) in enumerate(dense_layers):
             for other_index, other in dense_layers[:position]:
@@ -150,19 +154,27 @@ class Sequential:
 
     def summary(self, input_features: int | None = None) -> str:
         """A table of the layers with their output shapes and parameter counts."""
+        if input_features is None and isinstance(self.layers[0], Unflatten):
+            input_features = math.prod(self.layers[0].shape)
         if input_features is None:
             first_dense = next((layer for layer in self.layers if isinstance(layer, Dense)), None)
             input_features = first_dense.in_features if first_dense else None
-        lines = [f"{'#':>2}  {'Layer':<28} {'Output shape':<16} {'Parameters':>10}", "-" * 60]
-        width = input_features
-        total = 0
+        shape = (input_features,) if input_features is not None else None
+        rows, total = [], 0
         for index, layer in enumerate(self.layers):
-            width = layer.output_features(width) if width is not None else None
+            shape = layer.output_shape(shape) if shape is not None else None
             count = sum(parameter.size() for parameter in layer.parameters())
             total += count
-            shape_text = f"(batch, {width})" if width is not None else "(batch, ?)"
-            lines.append(f"{index:>2}  {repr(layer):<28} {shape_text:<16} {count:>10,}")
-        lines += ["-" * 60, f"Total parameters: {total:,}"]
+            shape_text = "(batch, " + ", ".join(map(str, shape)) + ")" if shape is not None else "(batch, ?)"
+            rows.append((index, repr(layer), shape_text, count))
+        # the columns widen for long names (a convolution's repr), so the table stays aligned
+        name_width = max([28] + [len(name) for _, name, _, _ in rows])
+        shape_width = max([16] + [len(text) for _, _, text, _ in rows])
+        rule = "-" * (name_width + shape_width + 16)
+        lines = [f"{'#':>2}  {'Layer':<{name_width}} {'Output shape':<{shape_width}} {'Parameters':>10}", rule]
+        for index, name, text, count in rows:
+            lines.append(f"{index:>2}  {name:<{name_width}} {text:<{shape_width}} {count:>10,}")
+        lines += [rule, f"Total parameters: {total:,}"]
         return "\n".join(lines)
 
     def save(self, path: str, metadata: dict | None = None) -> None:

@@ -14,10 +14,12 @@ The format, version 1::
       "metadata": {...}
     }
 
-Layer types: Dense, Identity, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax; files
-written before Identity had that name say ``Linear`` or ``Pass``, and load
-as Identity. ``weight`` holds out_features rows of in_features numbers, ``bias``
-out_features numbers. ``metadata`` is free-form JSON (how the model was
+Layer types: Dense, Identity, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax,
+Conv1d, Conv2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, Flatten,
+Unflatten; files written before Identity had that name say ``Linear`` or
+``Pass``, and load as Identity. A Dense ``weight`` holds out_features rows of
+in_features numbers, ``bias`` out_features numbers; a convolution's weight
+is nested as in PyTorch (out x in x kernel, or out x in x kh x kw). ``metadata`` is free-form JSON (how the model was
 trained). Floats are written with ``repr`` precision, so they read back
 bit for bit; NaN and infinity are refused. The full description of the
 format is in docs/model-format.md.
@@ -31,7 +33,10 @@ import tempfile
 
 from .layers import Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from .layers.base import Layer
-from .matrices import rows_of
+from .layers.convolution import Conv1d, Conv2d
+from .layers.pooling import AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
+from .layers.reshape import Flatten, Unflatten
+from .matrices import tensors
 from .model import Sequential
 from .validation import check_integer, is_finite, is_number
 
@@ -46,10 +51,30 @@ LAYER_TYPES: dict[str, type[Layer]] = {
     "Sigmoid": Sigmoid,
     "Tanh": Tanh,
     "Softmax": Softmax,
+    "Conv1d": Conv1d,
+    "Conv2d": Conv2d,
+    "MaxPool1d": MaxPool1d,
+    "MaxPool2d": MaxPool2d,
+    "AvgPool1d": AvgPool1d,
+    "AvgPool2d": AvgPool2d,
+    "Flatten": Flatten,
+    "Unflatten": Unflatten,
 }
 # The identity's earlier names, read (never written) so that older files still load, without a warning.
 OLD_LAYER_NAMES = {"Linear": "Identity", "Pass": "Identity"}
-CONFIG_KEYS = {"Dense": {"in_features", "out_features", "init"}, "LeakyReLU": {"alpha"}}
+CONVOLUTION_KEYS = {"in_channels", "out_channels", "kernel_size", "stride", "padding"}
+POOLING_KEYS = {"kernel_size", "stride"}
+CONFIG_KEYS = {
+    "Dense": {"in_features", "out_features", "init"},
+    "LeakyReLU": {"alpha"},
+    "Conv1d": CONVOLUTION_KEYS,
+    "Conv2d": CONVOLUTION_KEYS,
+    "MaxPool1d": POOLING_KEYS,
+    "MaxPool2d": POOLING_KEYS,
+    "AvgPool1d": POOLING_KEYS,
+    "AvgPool2d": POOLING_KEYS,
+    "Unflatten": {"shape"},
+}
 
 
 class ModelFileError(ValueError):
@@ -68,9 +93,8 @@ def to_dict(model: Sequential, metadata: dict | None = None) -> dict:
                 f"({', '.join(LAYER_TYPES)}), so load could not rebuild it"
             )
         entry: dict = {"type": kind, "config": layer.config()}
-        if isinstance(layer, Dense):
-            entry["weight"] = [list(row) for row in layer.weight]
-            entry["bias"] = list(layer.bias)
+        for parameter in layer.parameters():
+            entry[parameter.name] = tensors.reshape(tensors.flatten(parameter), _shape_of(parameter))
         layers.append(entry)
     return {
         "format": FORMAT_NAME,
@@ -90,7 +114,7 @@ def save(model: Sequential, path: str | os.PathLike, metadata: dict | None = Non
         raise TypeError(f"save: model must be a Sequential, got {type(model).__name__}")
     for index, layer in enumerate(model.layers):
         for parameter in layer.parameters():
-            if not all(is_finite(value) for row in rows_of(parameter) for value in row):
+            if not all(is_finite(value) for value in tensors.flatten(parameter)):
                 raise ValueError(
                     f"save: layer {index} ({type(layer).__name__}) has a NaN or infinite {parameter.name}; "
                     "refusing to save a broken model"
@@ -205,19 +229,31 @@ def _layer_from_dict(index: int, entry: object) -> Layer:
         out_features, in_features = config["out_features"], config["in_features"]
         weight = _numbers(entry.get("weight"), (out_features, in_features), f"{where} weight")
         bias = _numbers(entry.get("bias"), (out_features,), f"{where} bias")
+    elif kind in ("Conv1d", "Conv2d"):
+        try:
+            shape = LAYER_TYPES[kind].weight_shape(config)
+        except ValueError as error:
+            raise ModelFileError(f"{where} ({kind}) has an invalid config: {error}") from None
+        weight = _numbers(entry.get("weight"), shape, f"{where} weight")
+        bias = _numbers(entry.get("bias"), shape[:1], f"{where} bias")
     try:
         layer = LAYER_TYPES[kind](**config)
     except (TypeError, ValueError) as error:
         raise ModelFileError(f"{where} ({kind}) has an invalid config: {error}") from None
-    if isinstance(layer, Dense):
+    if weight is not None:
         layer.weight[:] = weight
         layer.bias[:] = bias
     return layer
 
 
+def _shape_of(parameter: list) -> tuple[int, ...]:
+    """The shape of a parameter (a bias, a weight matrix, a convolution's kernels)."""
+    return tensors.tensor_shape(list(parameter), "parameter", tensors.depth(list(parameter)))
+
+
 def _numbers(values: object, shape: tuple[int, ...], where: str) -> list:
-    """Validate a vector or matrix of finite numbers of exactly the given shape."""
-    if len(shape) == 2:
+    """Validate a vector, matrix or deeper tensor (a convolution's kernels) of finite numbers of exactly this shape."""
+    if len(shape) >= 2:
         if not isinstance(values, list) or len(values) != shape[0]:
             count = len(values) if isinstance(values, list) else type(values).__name__
             raise ModelFileError(f"{where} must have {_short(shape[0])} rows, got {count}")

@@ -60,8 +60,8 @@ def load_state_dict(layers: list[Layer], values: object, strict: bool = True) ->
 
 
 def _copy(values: list) -> list:
-    """A vector or a matrix (a list of rows) as new lists."""
-    return [list(row) for row in values] if values and isinstance(values[0], list) else list(values)
+    """A vector, a matrix or a convolution's kernels as new lists, at every level."""
+    return [_copy(row) for row in values] if values and isinstance(values[0], list) else list(values)
 
 
 def _shape(values: object) -> str:
@@ -69,9 +69,9 @@ def _shape(values: object) -> str:
     if not isinstance(values, list):
         return f"a {type(values).__name__}"
     if values and all(isinstance(row, list) for row in values):
-        widths = sorted({len(row) for row in values})
-        columns = str(widths[0]) if len(widths) == 1 else "/".join(map(str, widths))
-        return f"({len(values)} x {columns})"
+        # the shape of each row without its parentheses: "3" for a vector, "3 x 2" for a matrix (kernels)
+        inner = sorted({_shape(row)[1:-1].rstrip(",") for row in values}, key=lambda text: (len(text), text))
+        return f"({len(values)} x {'/'.join(inner)})"
     return f"({len(values)},)"
 
 
@@ -81,12 +81,19 @@ def _checked(values: object, parameter: Parameter, key: str) -> list:
     found = _shape(values)
     if found != expected:
         raise ValueError(f"load_state_dict: {key!r} must have the shape of the model's {key}, {expected}, got {found}")
-    is_matrix = bool(parameter) and isinstance(parameter[0], list)
-    for row_index, row in enumerate(values if is_matrix else [values]):
-        for column, value in enumerate(row):
-            where = f"{key}[{row_index}][{column}]" if is_matrix else f"{key}[{column}]"
-            if not is_number(value):
-                raise TypeError(f"load_state_dict: {where} must be a number, got {type(value).__name__} {value!r}")
-            if not is_finite(value):
-                raise ValueError(f"load_state_dict: {where} must be finite, got {value!r}")
-    return [[float(value) for value in row] for row in values] if is_matrix else [float(value) for value in values]
+    return _floats(values, key)
+
+
+def _floats(values: list, where: str) -> list:
+    """Nested lists of finite numbers as floats, at any depth; the first bad entry named by its index."""
+    result = []
+    for index, value in enumerate(values):
+        if isinstance(value, list):
+            result.append(_floats(value, f"{where}[{index}]"))
+            continue
+        if not is_number(value):
+            raise TypeError(f"load_state_dict: {where}[{index}] must be a number, got {type(value).__name__} {value!r}")
+        if not is_finite(value):
+            raise ValueError(f"load_state_dict: {where}[{index}] must be finite, got {value!r}")
+        result.append(float(value))
+    return result

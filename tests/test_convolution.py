@@ -16,8 +16,10 @@ import random
 import pytest
 from conftest import assert_close, central_difference
 
+import purenet as pn
 from purenet.layers.activations import Identity, LeakyReLU, ReLU, Sigmoid, Tanh
 from purenet.layers.convolution import Conv1d, Conv2d
+from purenet.layers.pooling import AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
 from purenet.layers.reshape import Flatten, Unflatten
 from purenet.matrices import convolution as kernels
 from purenet.matrices import tensors
@@ -335,3 +337,101 @@ def test_activations_work_element_by_element_on_tensors(activation, shape):
         activation.backward(grad[:1])
     # a matrix still goes through as a matrix
     assert activation.forward([[0.5, -0.5]]) == [[activation.function(0.5), activation.function(-0.5)]]
+
+
+# --- in a model: Sequential, summary, state_dict, save and load, gradcheck -------------------
+
+
+def convolutional_model(seed: int = 0):
+    rng = random.Random(seed)
+    return pn.Sequential(
+        Unflatten((1, 8, 8)), Conv2d(1, 3, 3, padding=1, rng=rng), ReLU(), MaxPool2d(2),
+        Conv2d(3, 2, (2, 3), stride=(1, 2), rng=rng), Tanh(), Flatten(), pn.Dense(2 * 3 * 1, 2, rng=rng),
+    )
+
+
+def signal_model(seed: int = 0):
+    rng = random.Random(seed)
+    return pn.Sequential(
+        Unflatten((1, 16)), Conv1d(1, 2, 3, stride=2, padding=1, rng=rng), LeakyReLU(0.1), AvgPool1d(2),
+        MaxPool1d(2, stride=1), Flatten(), pn.Dense(2 * 3, 2, rng=rng),
+    )
+
+
+def test_a_convolutional_model_has_torchs_keys_and_a_summary():
+    model = convolutional_model()
+    assert list(model.state_dict()) == ["1.weight", "1.bias", "4.weight", "4.bias", "7.weight", "7.bias"]
+    assert tensors.tensor_shape(model.state_dict()["4.weight"], "weight", 4) == (2, 3, 2, 3)
+    summary = model.summary()
+    assert "(batch, 3, 8, 8)" in summary and "(batch, 3, 4, 4)" in summary and "(batch, 2, 3, 1)" in summary
+    assert "(batch, 6)" in summary
+    assert f"Total parameters: {3 * 9 + 3 + 2 * 3 * 6 + 2 + 6 * 2 + 2}" in summary
+
+
+def test_a_convolutional_model_trains_saves_and_loads_the_same(tmp_path):
+    rng = random.Random(4)
+    # class 1: a bright vertical bar somewhere in the image; class 0: noise only
+    X, y = [], []
+    for index in range(24):
+        image = [[rng.uniform(0.0, 0.2) for _ in range(8)] for _ in range(8)]
+        if index % 2:
+            column = rng.randrange(8)
+            for row in image:
+                row[column] = 1.0
+        X.append([value for row in image for value in row])
+        y.append(index % 2)
+    for model in (convolutional_model(), signal_model()):
+        is_image_model = model.layers[0].shape == (1, 8, 8)
+        X_model = X if is_image_model else [row[:16] for row in X]
+        before = model.evaluate(X_model, y)["loss"]
+        model.fit(X_model, y, optimizer=pn.Adam(model.parameters(), lr=0.02), epochs=15, batch_size=8, seed=1,
+                  verbose=False)
+        after = model.evaluate(X_model, y)["loss"]
+        assert after < 0.8 * before
+        path = tmp_path / "model.json"
+        model.save(path)
+        loaded = pn.load(path)
+        assert repr(loaded) == repr(model)
+        assert loaded.state_dict() == model.state_dict()
+        assert_close(loaded.predict_proba(X_model), model.predict_proba(X_model), rel=0.0, abs=0.0)
+        copy = convolutional_model(seed=9) if is_image_model else signal_model(seed=9)
+        copy.load_state_dict(model.state_dict())
+        assert_close(copy.predict_proba(X_model), model.predict_proba(X_model), rel=0.0, abs=0.0)
+
+
+def test_gradcheck_passes_on_convolutional_models_and_layers():
+    rng = random.Random(6)
+    X = [[rng.uniform(-1.0, 1.0) for _ in range(64)] for _ in range(3)]
+    errors = pn.gradcheck(convolutional_model(), X, [0, 1, 1])
+    assert set(errors) == {"input", "1.Conv2d.weight", "1.Conv2d.bias", "4.Conv2d.weight", "4.Conv2d.bias",
+                           "7.Dense.weight", "7.Dense.bias"}
+    assert max(errors.values()) < 1e-6
+    assert max(pn.gradcheck(signal_model(), [row[:16] for row in X], [1, 0, 1]).values()) < 1e-6
+    images = random_tensor(rng, (2, 2, 5, 6))
+    for layer in (Conv2d(2, 3, (2, 3), stride=2, padding=1, rng=1), MaxPool2d(2), AvgPool2d((2, 3), 1), Flatten()):
+        errors = pn.gradcheck(layer, images)
+        assert max(errors.values()) < 1e-6, (layer, errors)
+    assert max(pn.gradcheck(Conv1d(2, 2, 3, rng=2), random_tensor(rng, (2, 2, 7))).values()) < 1e-6
+
+
+def test_a_broken_gradient_fails_gradcheck():
+    # the check can fail: a Conv2d whose weight gradient is doubled is caught
+    layer = Conv2d(1, 1, 2, rng=3)
+    original = layer._backward_images
+
+    def doubled(grad, input_gradient):
+        result = original(grad, input_gradient)
+        layer.weight.grad = tensors.reshape([2.0 * v for v in tensors.flatten(layer.weight.grad)], (1, 1, 2, 2))
+        return result
+
+    layer._backward_images = doubled
+    errors = pn.gradcheck(layer, random_tensor(random.Random(1), (1, 1, 3, 3)))
+    assert errors["weight"] > 0.1 and errors["bias"] < 1e-6
+
+
+def test_sequential_compares_widths_only_where_it_can():
+    # Dense(16, 16) -> Unflatten -> Conv1d -> Flatten -> Dense(28, 2): 16 and 28 are not compared across the reshape
+    model = pn.Sequential(pn.Dense(16, 16), Unflatten((1, 16)), Conv1d(1, 2, 3), Flatten(), pn.Dense(28, 2))
+    assert len(model.forward([[0.5] * 16])[0]) == 2
+    with pytest.raises(ValueError, match="needs 28 features per sample, got 30"):
+        pn.Sequential(Unflatten((1, 17)), Conv1d(1, 2, 3), Flatten(), pn.Dense(28, 2)).forward([[0.5] * 17])

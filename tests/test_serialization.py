@@ -233,8 +233,8 @@ def test_wrong_or_newer_version(tmp_path, version):
 
 def test_unknown_layer_type(tmp_path):
     data = saved_dict(tmp_path)
-    data["layers"][1] = {"type": "Conv2d", "config": {}}
-    assert_model_file_error(write(tmp_path / "m.json", data), r"layer 1 has unknown type 'Conv2d'; known: Dense, Identity, ReLU")
+    data["layers"][1] = {"type": "Conv3d", "config": {}}
+    assert_model_file_error(write(tmp_path / "m.json", data), r"layer 1 has unknown type 'Conv3d'; known: Dense, Identity, ReLU")
 
 
 @pytest.mark.parametrize(

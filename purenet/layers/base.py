@@ -96,6 +96,17 @@ class Layer:
         """Width of the output for inputs of ``input_features`` values (for ``summary``)."""
         return input_features
 
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        """Shape of one output sample for one input sample of ``input_shape`` (for ``summary``).
+
+        A sample of features (one number in the shape) has ``output_features``
+        of them; a layer that acts value by value keeps any other shape.
+        Convolution, pooling and reshaping layers say their own.
+        """
+        if len(input_shape) == 1:
+            return (self.output_features(input_shape[0]),)
+        return input_shape
+
     def config(self) -> dict:
         """The settings that rebuild this layer (saved in model files)."""
         return {}

@@ -104,6 +104,19 @@ class Conv2d(Layer):
     def _size(value: object, name: str, minimum: int) -> tuple[int, int]:
         return pair(value, name, minimum)
 
+    @classmethod
+    def weight_shape(cls, config: dict) -> tuple[int, ...]:
+        """The weight's shape, (out, in, k) or (out, in, kh, kw), for a ``config()``, checked without drawing weights.
+
+        A model file is checked with it before the layer is built: a corrupt
+        config could otherwise ask for billions of random weights.
+        """
+        name = cls.__name__
+        out_channels = check_integer(config["out_channels"], f"{name}: out_channels", minimum=1)
+        in_channels = check_integer(config["in_channels"], f"{name}: in_channels", minimum=1)
+        kernel_size = cls._size(config["kernel_size"], f"{name}: kernel_size", 1)
+        return (out_channels, in_channels) + (kernel_size if cls.dimensions == 2 else kernel_size[1:])
+
     def _image_shape(self, x: object) -> tuple[int, int, int, int]:
         """Check x as a batch of images and return its shape (batch, channels, height, width)."""
         shape = tensors.tensor_shape(x, f"{self!r}: input", 4)

@@ -103,6 +103,14 @@ def add(a: Tensor, b: Tensor) -> Tensor:
     return [value_a + value_b for value_a, value_b in zip(a, b)]
 
 
+def innermost_rows(tensor: Tensor) -> list[list[float]]:
+    """The innermost lists of a tensor, the very objects (a vector is its one row): changing one changes the tensor."""
+    rows = [tensor]
+    while rows and rows[0] and isinstance(rows[0][0], list):
+        rows = list(chain.from_iterable(rows))
+    return rows
+
+
 def samples_as_rows(tensor: Tensor) -> list[list[float]]:
     """A batch tensor (batch x ...) as a matrix (batch x features): each sample flattened."""
     return [flatten(sample) for sample in tensor]
