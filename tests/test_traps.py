@@ -144,6 +144,22 @@ def test_command_line_mistakes_are_one_line(arguments, message):
     assert message in result.stderr
 
 
+def test_evaluating_a_model_file_with_a_400_digit_integer_is_one_line(tmp_path):
+    # math.isfinite(10**400) raises OverflowError: the file must be refused as a bad model file instead.
+    path = tmp_path / "huge.json"
+    pn.Sequential(pn.Dense(2, 2)).save(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["layers"][0]["weight"][0][0] = 10**400
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "purenet", "evaluate", str(path)], cwd=REPOSITORY, capture_output=True, text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "OverflowError" not in result.stderr
+    assert "layer 0 weight row 0 must hold finite numbers" in result.stderr
+
+
 def test_dying_relu_is_reported_once():
     # Biases of -100 switch every ReLU unit off: the loss stays flat and, without a word, nothing learns.
     model = pn.Sequential(pn.Dense(2, 4, rng=0), pn.ReLU(), pn.Dense(4, 2, rng=1))
