@@ -130,3 +130,61 @@ def test_flatten_and_unflatten_match_torch():
     check_against_torch(Unflatten((1, 32, 32)), rows, lambda x: torch.nn.Unflatten(1, (1, 32, 32))(x), rng)
     rows = random_tensor(rng, (3, 1024))
     check_against_torch(Unflatten((1, 1024)), rows, lambda x: torch.nn.Unflatten(1, (1, 1024))(x), rng)
+
+
+def test_a_convolutional_sequential_matches_torchs_with_the_same_state_dict():
+    import purenet as pn
+
+    rng = random.Random(11)
+    ours = pn.Sequential(
+        Unflatten((1, 32, 32)), Conv2d(1, 4, 3, rng=rng), pn.ReLU(), MaxPool2d(2), Flatten(),
+        pn.Dense(4 * 15 * 15, 2, rng=rng),
+    )
+    theirs = torch.nn.Sequential(
+        torch.nn.Unflatten(1, (1, 32, 32)), torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(), torch.nn.Linear(4 * 15 * 15, 2),
+    ).to(DTYPE)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    theirs.load_state_dict({key: torch.tensor(value, dtype=DTYPE) for key, value in ours.state_dict().items()})
+    X = [[rng.uniform(0.0, 1.0) for _ in range(1024)] for _ in range(3)]
+    targets = [0, 1, 1]
+    x = torch.tensor(X, dtype=DTYPE, requires_grad=True)
+    logits = theirs(x)
+    loss = functional.cross_entropy(logits, torch.tensor(targets))
+    loss.backward()
+    criterion = pn.SoftmaxCrossEntropy()
+    assert_close(criterion.forward(ours.forward(X), targets), loss.item())
+    assert_close(ours.backward(criterion.backward(), input_gradient=True), as_lists(x.grad))
+    for key, parameter in theirs.named_parameters():
+        index, name = key.split(".")
+        assert_close(getattr(ours.layers[int(index)], name).grad, as_lists(parameter.grad))
+    # one step of SGD on both, then the same outputs
+    pn.SGD(ours.parameters(), lr=0.1).step()
+    torch.optim.SGD(theirs.parameters(), lr=0.1).step()
+    assert_close(ours.forward(X), as_lists(theirs(x)))
+
+
+def test_a_signal_sequential_matches_torchs():
+    import purenet as pn
+
+    rng = random.Random(12)
+    ours = pn.Sequential(
+        Unflatten((1, 64)), Conv1d(1, 3, 5, stride=2, padding=2, rng=rng), pn.Tanh(), AvgPool1d(2),
+        Conv1d(3, 2, 3, rng=rng), pn.LeakyReLU(0.1), MaxPool1d(2, stride=1), Flatten(), pn.Dense(2 * 13, 2, rng=rng),
+    )
+    theirs = torch.nn.Sequential(
+        torch.nn.Unflatten(1, (1, 64)), torch.nn.Conv1d(1, 3, 5, stride=2, padding=2), torch.nn.Tanh(),
+        torch.nn.AvgPool1d(2), torch.nn.Conv1d(3, 2, 3), torch.nn.LeakyReLU(0.1), torch.nn.MaxPool1d(2, stride=1),
+        torch.nn.Flatten(), torch.nn.Linear(2 * 13, 2),
+    ).to(DTYPE)
+    theirs.load_state_dict({key: torch.tensor(value, dtype=DTYPE) for key, value in ours.state_dict().items()})
+    X = [[rng.uniform(-1.0, 1.0) for _ in range(64)] for _ in range(4)]
+    x = torch.tensor(X, dtype=DTYPE, requires_grad=True)
+    output = theirs(x)
+    grad = random_tensor(rng, tuple(output.shape)).detach()
+    output.backward(grad)
+    assert_close(ours.forward(X), as_lists(output))
+    assert_close(ours.backward(as_lists(grad), input_gradient=True), as_lists(x.grad))
+    for key, parameter in theirs.named_parameters():
+        index, name = key.split(".")
+        assert_close(getattr(ours.layers[int(index)], name).grad, as_lists(parameter.grad))
