@@ -8,7 +8,7 @@ Read in this order:
   ``subtract``, ``add_row``, ``rectify``, ``column_sums``, ...);
 - ``products.py``: the products of the dense layer, each first as the
   textbook loop (``reference_matmul`` and friends), then in the fast form
-  the layers call; the hot loops of the whole library live there;
+  the layers call; the dense layer's hot loops live there;
 - ``tensors.py`` and ``convolution.py``: batches deeper than a matrix
   (signals, images) and the loops of convolution and pooling, imported as
   ``matrices.tensors`` and ``matrices.convolution``.
