@@ -97,7 +97,10 @@ class Optimizer:
 
     def update(self, values: Vector, gradients: Vector, state: dict) -> Vector:
         """The new values of one parameter, from its values, its gradient and its buffers (all flat)."""
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__} must define update(values, gradients, state), the rule for one parameter "
+            "given as flat vectors; update_row(values, gradients, state, row) of earlier versions is not called"
+        )
 
     def hyperparameters(self) -> dict:
         """The settings that rebuild this optimiser, as PyTorch's ``param_groups[0]`` names them."""
@@ -151,7 +154,12 @@ class Optimizer:
         """The one parameter group of a saved state_dict, checked against this optimiser."""
         if not isinstance(state_dict, dict) or "state" not in state_dict or "param_groups" not in state_dict:
             found = sorted(state_dict) if isinstance(state_dict, dict) else type(state_dict).__name__
-            raise ValueError(f"load_state_dict: expected a dict with 'state' and 'param_groups', got {found}")
+            earlier = (
+                " (a state_dict of an earlier version, with 'optimizer' and 'hyperparameters'; save it again)"
+                if isinstance(state_dict, dict) and "hyperparameters" in state_dict
+                else ""
+            )
+            raise ValueError(f"load_state_dict: expected a dict with 'state' and 'param_groups', got {found}{earlier}")
         groups = state_dict["param_groups"]
         if not isinstance(groups, list) or len(groups) != 1 or not isinstance(groups[0], dict):
             raise ValueError(f"load_state_dict: 'param_groups' must be a list of one dict, got {groups!r}")
