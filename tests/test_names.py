@@ -64,7 +64,8 @@ def test_an_optimiser_written_for_the_old_update_row_is_told_the_new_rule():
 
     parameter = Parameter([1.0, 2.0], "bias")
     parameter.grad = [0.5, 0.5]
-    with pytest.raises(NotImplementedError, match=r"OldStyle must define update\(values, gradients, state\).*update_row"):
+    expected = r"OldStyle must define update\(values, gradients, state\).*update_row"
+    with pytest.raises(NotImplementedError, match=expected):
         OldStyle([parameter], lr=0.1).step()
 
 
