@@ -1,11 +1,11 @@
-"""Tests for purenet.datasets.toy: XOR and the spiral."""
+"""Tests for purenet.datasets.toy: XOR, the spiral, circles and moons."""
 
 import math
 import random
 
 import pytest
 
-from purenet.datasets import spiral, xor
+from purenet.datasets import circles, moons, spiral, xor
 
 
 def test_xor_values():
@@ -77,3 +77,70 @@ def test_spiral_does_not_touch_the_global_random_state():
 def test_spiral_argument_errors(kwargs, message):
     with pytest.raises(ValueError, match=message):
         spiral(**kwargs)
+
+
+def test_circles_follow_the_formula_without_noise():
+    X, y = circles(points_per_class=12, factor=0.4, noise=0.0)
+    assert y == [0] * 12 + [1] * 12
+    for index, ((a, b), label) in enumerate(zip(X, y)):
+        radius = 1.0 if label == 0 else 0.4
+        angle = 2.0 * math.pi * (index % 12) / 12
+        assert a == pytest.approx(radius * math.cos(angle), abs=1e-12)
+        assert b == pytest.approx(radius * math.sin(angle), abs=1e-12)
+
+
+def test_moons_follow_the_formula_without_noise():
+    X, y = moons(points_per_class=9, noise=0.0)
+    assert y == [0] * 9 + [1] * 9
+    for index, ((a, b), label) in enumerate(zip(X, y)):
+        t = math.pi * (index % 9) / 8
+        expected = (math.cos(t), math.sin(t)) if label == 0 else (1 - math.cos(t), 0.5 - math.sin(t))
+        assert a == pytest.approx(expected[0] - 0.5, abs=1e-12)
+        assert b == pytest.approx(expected[1] - 0.25, abs=1e-12)
+
+
+@pytest.mark.parametrize("make", [circles, moons])
+def test_circles_and_moons_are_seeded_and_leave_the_global_state_alone(make):
+    random.seed(3)
+    before = random.getstate()
+    first, again, other = make(seed=1), make(seed=1), make(seed=2)
+    assert random.getstate() == before
+    assert first == again
+    assert first[1] == other[1] and first[0] != other[0]
+    # the noise has the asked size: the points stray from the noiseless ones by about `noise`
+    clean = make(noise=0.0)[0]
+    errors = [a - c for point, exact in zip(first[0], clean) for a, c in zip(point, exact)]
+    spread = math.sqrt(sum(e * e for e in errors) / len(errors))
+    assert 0.07 < spread < 0.13
+
+
+def test_circles_and_moons_need_a_curved_boundary():
+    """A linear model (softmax regression) stays far from perfect; a small hidden layer learns them."""
+    import purenet as pn
+
+    for make in (circles, moons):
+        X, y = make(points_per_class=100, seed=0)
+        linear = pn.Sequential(pn.Dense(2, 2, rng=0))
+        linear.fit(X, y, optimizer=pn.Adam(linear.parameters(), lr=0.05), epochs=60, verbose=0, seed=0)
+        rng = random.Random(0)
+        deep = pn.Sequential(pn.Dense(2, 16, rng=rng), pn.Tanh(), pn.Dense(16, 2, rng=rng))
+        deep.fit(X, y, optimizer=pn.Adam(deep.parameters(), lr=0.05), epochs=60, verbose=0, seed=0)
+        assert linear.evaluate(X, y)["accuracy"] < 0.9
+        assert deep.evaluate(X, y)["accuracy"] > 0.95
+
+
+@pytest.mark.parametrize(
+    "call, error, words",
+    [
+        (lambda: circles(points_per_class=0), ValueError, "points_per_class"),
+        (lambda: circles(factor=1.0), ValueError, "factor"),
+        (lambda: circles(noise=-1), ValueError, "noise"),
+        (lambda: circles(seed=1.5), TypeError, "seed"),
+        (lambda: moons(points_per_class=1), ValueError, "points_per_class"),
+        (lambda: moons(noise=float("nan")), ValueError, "noise"),
+        (lambda: moons(seed=None), TypeError, "seed"),
+    ],
+)
+def test_circles_and_moons_refuse_bad_arguments(call, error, words):
+    with pytest.raises(error, match=words):
+        call()

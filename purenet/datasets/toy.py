@@ -1,9 +1,18 @@
-"""Small classic datasets for the first examples: XOR and the spiral."""
+"""Small classic datasets for the first examples: XOR, the spiral, two circles and two moons.
+
+The 2-D sets (spiral, circles, moons) are the ones of TensorFlow Playground
+and scikit-learn's ``make_circles`` / ``make_moons``: each needs a curved
+boundary, so a network without a hidden layer cannot learn them. The live
+training page (``python -m purenet demo``, ``/train``) draws their decision
+regions as they move.
+"""
 
 from __future__ import annotations
 
 import math
 import random
+
+from ..validation import check_integer, check_number, check_seed
 
 
 def xor() -> tuple[list[list[float]], list[int]]:
@@ -40,5 +49,53 @@ def spiral(
             radius = index / points_per_class
             angle = 4.0 * radius + 2.0 * math.pi * label / classes + rng.gauss(0.0, noise)
             X.append([radius * math.sin(angle), radius * math.cos(angle)])
+            y.append(label)
+    return X, y
+
+
+def circles(
+    points_per_class: int = 100, factor: float = 0.5, noise: float = 0.1, seed: int = 0
+) -> tuple[list[list[float]], list[int]]:
+    """Two concentric circles: class 0 on the outer one (radius 1), class 1 on the inner one (radius ``factor``).
+
+    Point i of a circle of radius R lies at angle theta = 2 pi i / points_per_class:
+    (R cos theta, R sin theta), plus Gaussian noise of standard deviation
+    ``noise`` on each coordinate (scikit-learn's ``make_circles``). The
+    boundary a network must find is a ring. Returns (X, y) in class order.
+    """
+    check_integer(points_per_class, "circles: points_per_class", minimum=1)
+    factor = check_number(factor, "circles: factor", minimum=0.0, below=1.0)
+    noise = check_number(noise, "circles: noise", minimum=0.0)
+    rng = random.Random(check_seed(seed, "circles: seed"))
+    X, y = [], []
+    for label, radius in enumerate((1.0, factor)):
+        for index in range(points_per_class):
+            angle = 2.0 * math.pi * index / points_per_class
+            X.append([radius * math.cos(angle) + rng.gauss(0.0, noise), radius * math.sin(angle) + rng.gauss(0.0, noise)])
+            y.append(label)
+    return X, y
+
+
+def moons(points_per_class: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[list[list[float]], list[int]]:
+    """Two interleaving half circles (scikit-learn's ``make_moons``), centred on the origin.
+
+    Class 0 is the upper half circle (cos t, sin t) and class 1 the lower one
+    (1 - cos t, 0.5 - sin t), for t = pi i / (points_per_class - 1) from 0 to
+    pi, both shifted by (-0.5, -0.25) so the set sits around the origin, plus
+    Gaussian noise of standard deviation ``noise`` on each coordinate.
+    Returns (X, y) in class order.
+    """
+    check_integer(points_per_class, "moons: points_per_class", minimum=2)
+    noise = check_number(noise, "moons: noise", minimum=0.0)
+    rng = random.Random(check_seed(seed, "moons: seed"))
+    X, y = [], []
+    for label in range(2):
+        for index in range(points_per_class):
+            t = math.pi * index / (points_per_class - 1)
+            if label == 0:
+                a, b = math.cos(t), math.sin(t)
+            else:
+                a, b = 1.0 - math.cos(t), 0.5 - math.sin(t)
+            X.append([a - 0.5 + rng.gauss(0.0, noise), b - 0.25 + rng.gauss(0.0, noise)])
             y.append(label)
     return X, y
