@@ -71,7 +71,8 @@ def circles(
     for label, radius in enumerate((1.0, factor)):
         for index in range(points_per_class):
             angle = 2.0 * math.pi * index / points_per_class
-            X.append([radius * math.cos(angle) + rng.gauss(0.0, noise), radius * math.sin(angle) + rng.gauss(0.0, noise)])
+            a, b = radius * math.cos(angle), radius * math.sin(angle)
+            X.append([a + rng.gauss(0.0, noise), b + rng.gauss(0.0, noise)])
             y.append(label)
     return X, y
 
