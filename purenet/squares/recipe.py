@@ -168,6 +168,7 @@ def train(
     verbose: int = 1,
     stream: TextIO | None = None,
     extra: list[tuple[str, object]] | None = None,
+    callbacks: list | None = None,
 ) -> tuple[Sequential, dict]:
     """Generate drawings, split 80 / 10 / 10 into train / validation / test, and train.
 
@@ -184,6 +185,7 @@ def train(
     split: drawings the model never saw, never a running training average),
     with ``"extra": {"train", "validation", "test"}``, how many extra
     drawings went to each part.  See docs/squares.md, "Real drawings".
+    ``callbacks`` are passed to ``fit`` (``train squares --report`` keeps the history with one).
     """
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}")
@@ -226,6 +228,7 @@ def train(
         validation=(X_validation, y_validation),
         verbose=verbose,
         stream=stream or sys.stderr,
+        callbacks=callbacks or [],
     )
     return model, {**report(model, test, size, seed), "extra": extra_counts}
 
