@@ -1,6 +1,8 @@
 """Every public name from before issue 10 still works, or fails with a message that names its replacement."""
 
+import re
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +76,11 @@ def test_an_optimiser_state_dict_of_the_earlier_layout_is_named_as_such():
     earlier = {"optimizer": "SGD", "hyperparameters": {"lr": 0.1, "momentum": 0.0, "weight_decay": 0.0}, "state": [{}]}
     with pytest.raises(ValueError, match=r"expected a dict with 'state' and 'param_groups'.*an earlier version"):
         pn.SGD([parameter], lr=0.1).load_state_dict(earlier)
+
+
+def test_docs_pytorch_md_maps_every_public_name_to_its_pytorch_counterpart():
+    text = (Path(__file__).resolve().parent.parent / "docs" / "pytorch.md").read_text(encoding="utf-8")
+    table = text[text.index("## Every name, and its PyTorch counterpart") :]
+    table = table[: table.index("\n\n", table.index("| --- |"))]
+    missing = [name for name in pn.__all__ if not re.search(rf"`pn\.{name}\b", table)]
+    assert not missing, f"docs/pytorch.md's names table lacks {missing}"
