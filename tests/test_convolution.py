@@ -112,9 +112,9 @@ def test_patches_hold_the_values_the_kernel_meets():
     image = [[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0], [9.0, 10.0, 11.0, 12.0]]]
     patches = kernels.image_patches([image], (2, 2), (1, 1), (1, 1))[0]
     assert len(patches) == 4 * 5  # H_out = (3 + 2 - 2) / 1 + 1 = 4, W_out = (4 + 2 - 2) / 1 + 1 = 5
-    assert patches[0] == [0.0, 0.0, 0.0, 1.0]
-    assert patches[1 * 5 + 2] == [2.0, 3.0, 6.0, 7.0]
-    assert patches[3 * 5 + 4] == [12.0, 0.0, 0.0, 0.0]
+    assert list(patches[0]) == [0.0, 0.0, 0.0, 1.0]
+    assert list(patches[1 * 5 + 2]) == [2.0, 3.0, 6.0, 7.0]
+    assert list(patches[3 * 5 + 4]) == [12.0, 0.0, 0.0, 0.0]
 
 
 # --- the formulas of docs/convolution.md ---------------------------------------------

@@ -245,7 +245,7 @@ def image_patches(
 
     patches[n][p][c kh kw + a kw + b] = x_pad[n][c][i sh + a][j sw + b] with p = i W_out + j:
     the values the kernel meets at (i, j), in the order of a flattened kernel w[o].
-    Shape: batch x (H_out W_out) x (in kh kw).
+    Shape: batch x (H_out W_out) x (in kh kw), each patch a tuple.
     """
     kernel_height, kernel_width = kernel_size
     row_stride, column_stride = stride
@@ -254,14 +254,19 @@ def image_patches(
         channels = [_padded(channel, padding) for channel in sample]
         rows = (len(channels[0]) - kernel_height) // row_stride + 1
         columns = (len(channels[0][0]) - kernel_width) // column_stride + 1
+        span = column_stride * (columns - 1) + 1
         sample_patches = []
         for i in range(rows):
-            # the kh rows of every channel that output row i reads, in (c, a) order
-            window_rows = [channel[i * row_stride + a] for channel in channels for a in range(kernel_height)]
-            for j in range(columns):
-                start = j * column_stride
-                stop = start + kernel_width
-                sample_patches.append(list(chain.from_iterable(row[start:stop] for row in window_rows)))
+            # For output row i and each kernel offset (c, a, b), the values that offset meets at
+            # j = 0, 1, ... are one strided slice of an input row; zip turns these columns into the
+            # patches (as tuples), so the gathering runs in C rather than one Python step per value.
+            offsets = [
+                channel[i * row_stride + a][b : b + span : column_stride]
+                for channel in channels
+                for a in range(kernel_height)
+                for b in range(kernel_width)
+            ]
+            sample_patches.extend(zip(*offsets))
         patches.append(sample_patches)
     return patches
 
@@ -430,7 +435,12 @@ def avg_pool2d(x: Tensor, kernel_size: tuple[int, int], stride: tuple[int, int])
 def avg_pool2d_backward(
     grad: Tensor, height: int, width: int, kernel_size: tuple[int, int], stride: tuple[int, int]
 ) -> Tensor:
-    """dL/dx[n][c][i sh + a][j sw + b] += g[n][c][i][j] / (kh kw): each gradient spread evenly over its window."""
+    """dL/dx[n][c][i sh + a][j sw + b] += g[n][c][i][j] / (kh kw): each gradient spread evenly over its window.
+
+    When the windows lie side by side (stride = kernel size, the default),
+    each value belongs to exactly one window, so a row of the result is
+    each share repeated kw times, and kh rows are the same.
+    """
     kernel_height, kernel_width = kernel_size
     count = kernel_height * kernel_width
     add = operator.add
@@ -442,6 +452,12 @@ def avg_pool2d_backward(
             columns = len(channel_grad[0])
             span = stride[1] * (columns - 1) + 1
             for i, gradient_row in enumerate(channel_grad):
+                if stride == kernel_size:
+                    row = [value / count for value in gradient_row for _ in range(kernel_width)]
+                    row += [0.0] * (width - len(row))  # the columns no window reached
+                    for a in range(kernel_height):
+                        channel[i * kernel_height + a] = list(row)
+                    continue
                 shares = [value / count for value in gradient_row]
                 for a in range(kernel_height):
                     target = channel[i * stride[0] + a]
