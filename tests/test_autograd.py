@@ -13,8 +13,8 @@ import random
 import weakref
 
 import pytest
-from hypothesis import given, settings
 from conftest import assert_close, central_difference
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from purenet.autograd import Value, draw, zero_grad
