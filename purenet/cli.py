@@ -12,10 +12,13 @@ import math
 import os
 import platform
 import random
+import shlex
 import sys
+import time
 
 from . import __version__, datasets, explain, selfcheck
-from .squares import drawing, quickdraw, recipe as squares
+from . import report as run_report
+from .squares import drawing, quickdraw, recipe as squares, run_report as squares_report
 from .layers import Dense, ReLU
 from .model import Sequential
 from .optimizers import Adam
@@ -29,16 +32,29 @@ def train_spiral(arguments: argparse.Namespace) -> int:
     rng = random.Random(arguments.seed)
     model = Sequential(Dense(2, arguments.hidden, rng=rng), ReLU(), Dense(arguments.hidden, 3, rng=rng))
     print(model.summary())
-    model.fit(
+    history = model.fit(
         X_train,
         y_train,
         optimizer=Adam(model.parameters(), lr=arguments.lr),
         epochs=arguments.epochs,
         batch_size=arguments.batch_size,
         seed=arguments.seed,
+        # The report's validation curve: measuring on the held-out points changes no weight.
+        validation=(X_test, y_test) if arguments.report else None,
     )
     result = model.evaluate(X_test, y_test)
     print(f"held-out accuracy: {result['accuracy']:.1%} on {len(X_test)} fresh spiral points")
+    if arguments.report:
+        command = (
+            f"python -m purenet train spiral --points {arguments.points} --hidden {arguments.hidden} "
+            f"--epochs {arguments.epochs} --batch-size {arguments.batch_size} --lr {arguments.lr} "
+            f"--seed {arguments.seed} --report {shlex.quote(arguments.report)}"
+        ) + (f" --out {shlex.quote(arguments.out)}" if arguments.out else "")
+        page = run_report.classification_report(
+            "purenet: the spiral", model, history, command, X_test, y_test, ["class 0", "class 1", "class 2"]
+        )
+        run_report.write_report(arguments.report, page)
+        print(f"wrote the report to {arguments.report}")
     if arguments.out:
         model.save(arguments.out, metadata={"task": "spiral", "test_accuracy": result["accuracy"]})
         print(f"saved the model to {arguments.out}")
@@ -55,6 +71,7 @@ def train_squares(arguments: argparse.Namespace) -> int:
         extra += [(label, item["strokes"]) for item in drawings]
         extra_files.append({"file": path, "label": label, "drawings": len(drawings)})
         print(f"extra drawings: {len(drawings)} from {path} as {label!r}")
+    keep_history = squares_report.KeepHistory()
     model, report = squares.train(
         samples=arguments.samples,
         size=arguments.size,
@@ -66,6 +83,7 @@ def train_squares(arguments: argparse.Namespace) -> int:
         seed=arguments.seed,
         verbose=0 if arguments.quiet else 1,
         extra=extra,
+        callbacks=[keep_history],
     )
     if extra:
         counts = report["extra"]
@@ -96,6 +114,14 @@ def train_squares(arguments: argparse.Namespace) -> int:
     }
     model.save(arguments.out, metadata=metadata)
     print(f"saved the model to {arguments.out}")
+    if arguments.report:
+        started = time.perf_counter()
+        page = squares_report.squares_report(
+            model, keep_history.history, report, evaluation, f"{command} --report {shlex.quote(arguments.report)}",
+            arguments.size,
+        )
+        run_report.write_report(arguments.report, page)
+        print(f"wrote the report to {arguments.report} in {time.perf_counter() - started:.2f} s")
     return 0
 
 
@@ -247,6 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
     spiral.add_argument("--lr", type=_positive_float, default=0.01, help="Adam learning rate (default 0.01)")
     spiral.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     spiral.add_argument("--out", type=_output_file, help="save the trained model to this JSON file")
+    spiral.add_argument("--report", type=_output_file, metavar="FILE.html",
+                        help="write a report of the run: curves, confusion matrix, decision regions, worst samples")
     spiral.set_defaults(run=train_spiral)
 
     square = tasks.add_parser("squares", help="the square detector: drawings -> 1024 -> 32 LeakyReLU -> 2")
@@ -269,6 +297,9 @@ def build_parser() -> argparse.ArgumentParser:
     square.add_argument("--extra", type=_extra_drawings, action="append", metavar="FILE.ndjson:LABEL",
                         help="also learn from the real drawings in a Quick, Draw! file, labelled square or "
                              "other; repeatable; each label's drawings split 80/10/10 like the generated ones")
+    square.add_argument("--report", type=_output_file, metavar="FILE.html",
+                        help="write a report of the run: curves, confusion matrix, accuracy per kind, the first "
+                             "layer's weights as images, the hardest fresh drawings")
     square.add_argument("--quiet", action="store_true", help="no progress bar")
     square.set_defaults(run=train_squares)
 
