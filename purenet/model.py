@@ -24,9 +24,9 @@ from .layers.reshape import Flatten, Unflatten
 from .losses import Loss, ProbabilityCrossEntropy, SoftmaxCrossEntropy
 from .matrices import Matrix
 from .metrics import accuracy
-from .optimizers import Adam, Optimizer
+from .optimizers import Optimizer
 from .state_dict import IncompatibleKeys, load_state_dict, state_dict
-from .training import Training, is_classification, labels, split_validation
+from .training import Training, is_classification, labels, loss_and_optimizer, split_validation
 from .validation import check_integer, check_seed
 
 class Sequential:
@@ -250,7 +250,7 @@ class Sequential:
         """
         X = matrices.as_matrix(X, "X")
         y = labels(y, len(X), "y")
-        loss, optimizer = self._loss_and_optimizer(loss, optimizer)
+        loss, optimizer = loss_and_optimizer(self, loss, optimizer)
         check_integer(epochs, "fit: epochs", minimum=1)
         check_integer(batch_size, "fit: batch_size", minimum=1)
         if verbose not in (0, 1):
@@ -283,29 +283,3 @@ class Sequential:
                 break
         callbacks.on_train_end(training)
         return training.history
-
-    def _loss_and_optimizer(self, loss: object, optimizer: object) -> tuple[Loss, Optimizer]:
-        """fit's loss and optimiser: checked if given, the defaults otherwise."""
-        for argument, value, kind, example in (
-            ("loss", loss, Loss, "SoftmaxCrossEntropy()"),
-            ("optimizer", optimizer, Optimizer, "Adam(model.parameters())"),
-        ):
-            if value is not None and not isinstance(value, kind):
-                hint = " (the class itself was passed: add the parentheses)" if isinstance(value, type) else ""
-                raise TypeError(f"fit: {argument} must be an instance such as {example}, got {value!r}{hint}")
-        loss = loss if loss is not None else self.default_loss()
-        if isinstance(loss, SoftmaxCrossEntropy) and isinstance(self.layers[-1], Softmax):
-            raise ValueError(
-                "fit: the model ends in Softmax but the loss is SoftmaxCrossEntropy, which applies softmax "
-                "itself; remove the final Softmax layer (predict_proba still gives probabilities) or use "
-                "ProbabilityCrossEntropy()"
-            )
-        optimizer = optimizer if optimizer is not None else Adam(self.parameters())
-        own = {id(parameter) for parameter in self.parameters()}
-        if not all(id(parameter) in own for parameter in optimizer.params):
-            raise ValueError(
-                "fit: the optimizer holds parameters that are not this model's; build it from "
-                "this model: optimizer=Adam(model.parameters())"
-            )
-        return loss, optimizer
-

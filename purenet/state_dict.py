@@ -25,7 +25,9 @@ class IncompatibleKeys(NamedTuple):
 
 def named_parameters(layers: list[Layer]) -> dict[str, Parameter]:
     """Every parameter of the layers under its key, in layer order (weight, then bias)."""
-    return {f"{index}.{parameter.name}": parameter for index, layer in enumerate(layers) for parameter in layer.parameters()}
+    return {
+        f"{index}.{parameter.name}": parameter for index, layer in enumerate(layers) for parameter in layer.parameters()
+    }
 
 
 def state_dict(layers: list[Layer]) -> dict[str, list]:

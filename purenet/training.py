@@ -12,10 +12,11 @@ import math
 import random
 from typing import TYPE_CHECKING, Iterator
 
-from .losses import Loss
+from .layers import Softmax
+from .losses import Loss, SoftmaxCrossEntropy
 from .matrices import Matrix
 from .metrics import accuracy
-from .optimizers import Optimizer
+from .optimizers import Adam, Optimizer
 from .validation import is_integer
 
 if TYPE_CHECKING:  # only for the type hints: model.py imports this module
@@ -160,3 +161,29 @@ def split_validation(
     if isinstance(validation, (tuple, list)) and len(validation) == 2:
         return X, y, (validation[0], validation[1])
     raise TypeError(f"fit: validation must be (X_val, y_val) or a fraction in (0, 1), got {validation!r}")
+
+
+def loss_and_optimizer(model: Sequential, loss: object, optimizer: object) -> tuple[Loss, Optimizer]:
+    """fit's loss and optimiser: checked if given; ``model.default_loss()`` and ``Adam`` otherwise."""
+    for argument, value, kind, example in (
+        ("loss", loss, Loss, "SoftmaxCrossEntropy()"),
+        ("optimizer", optimizer, Optimizer, "Adam(model.parameters())"),
+    ):
+        if value is not None and not isinstance(value, kind):
+            hint = " (the class itself was passed: add the parentheses)" if isinstance(value, type) else ""
+            raise TypeError(f"fit: {argument} must be an instance such as {example}, got {value!r}{hint}")
+    loss = loss if loss is not None else model.default_loss()
+    if isinstance(loss, SoftmaxCrossEntropy) and isinstance(model.layers[-1], Softmax):
+        raise ValueError(
+            "fit: the model ends in Softmax but the loss is SoftmaxCrossEntropy, which applies softmax "
+            "itself; remove the final Softmax layer (predict_proba still gives probabilities) or use "
+            "ProbabilityCrossEntropy()"
+        )
+    optimizer = optimizer if optimizer is not None else Adam(model.parameters())
+    own = {id(parameter) for parameter in model.parameters()}
+    if not all(id(parameter) in own for parameter in optimizer.params):
+        raise ValueError(
+            "fit: the optimizer holds parameters that are not this model's; build it from "
+            "this model: optimizer=Adam(model.parameters())"
+        )
+    return loss, optimizer

@@ -239,7 +239,8 @@ def test_stop_training_at_the_end_of_an_epoch_like_early_stopping():
     "callbacks, message",
     [
         ([Recorder], r"callbacks\[0\] must be an instance .* add the parentheses"),
-        ([Recorder(), "progress"], r"callbacks\[1\] must be an instance of a purenet.callbacks.Callback subclass, got 'progress'"),
+        ([Recorder(), "progress"],
+         r"callbacks\[1\] must be an instance of a purenet.callbacks.Callback subclass, got 'progress'"),
         (Recorder(), r"callbacks must be a list of Callback objects, got Recorder\(\)"),
     ],
 )
@@ -311,7 +312,8 @@ def test_divergence_guard_reports_non_finite_outputs_before_a_loss_would_misread
     # A Softmax of [inf, -inf] is [nan, nan]; ProbabilityCrossEntropy alone would call that "not probabilities".
     model = pn.Sequential(pn.Dense(1, 2), pn.Softmax())
     model.layers[0].weight[:] = [[1e308], [-1e308]]
-    with pytest.raises(TrainingDivergedError, match=r"loss became nan at epoch 1, batch 1 \(the model's outputs hold nan\)"):
+    message = r"loss became nan at epoch 1, batch 1 \(the model's outputs hold nan\)"
+    with pytest.raises(TrainingDivergedError, match=message):
         model.fit([[10.0]], [0], optimizer=pn.SGD(model.parameters(), lr=0.1), epochs=1, verbose=0)
 
 
