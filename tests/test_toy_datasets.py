@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from purenet.datasets import circles, moons, spiral, xor
+from purenet.datasets import circles, moons, spiral, xor, xor_quadrants
 
 
 def test_xor_values():
@@ -144,3 +144,15 @@ def test_circles_and_moons_need_a_curved_boundary():
 def test_circles_and_moons_refuse_bad_arguments(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+def test_xor_quadrants_label_by_the_signs_and_keep_the_margin():
+    X, y = xor_quadrants(points=400, margin=0.1, seed=4)
+    assert len(X) == 400 and X == xor_quadrants(points=400, margin=0.1, seed=4)[0]
+    assert all(0.1 <= abs(value) <= 1.0 for point in X for value in point)
+    assert y == [int((a < 0) != (b < 0)) for a, b in X]
+    # all four quadrants are used, about equally
+    quadrant_counts = [sum((a < 0, b < 0) == key for a, b in X) for key in ((0, 0), (0, 1), (1, 0), (1, 1))]
+    assert min(quadrant_counts) > 70
+    with pytest.raises(ValueError, match="margin"):
+        xor_quadrants(margin=1.0)

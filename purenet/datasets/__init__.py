@@ -1,5 +1,5 @@
-"""Datasets: toy problems (xor, spiral, circles, moons) and hand-drawn shapes (``purenet.datasets.shapes``)."""
+"""Datasets: toy problems (xor, spiral, circles, moons, xor_quadrants) and hand-drawn shapes (``purenet.datasets.shapes``)."""
 
-from .toy import circles, moons, spiral, xor
+from .toy import circles, moons, spiral, xor, xor_quadrants
 
-__all__ = ["circles", "moons", "spiral", "xor"]
+__all__ = ["circles", "moons", "spiral", "xor", "xor_quadrants"]

@@ -1,6 +1,6 @@
-"""Small classic datasets for the first examples: XOR, the spiral, two circles and two moons.
+"""Small classic datasets for the first examples: XOR (four points or a cloud), the spiral, circles, moons.
 
-The 2-D sets (spiral, circles, moons) are the ones of TensorFlow Playground
+The 2-D sets (spiral, circles, moons, the XOR cloud) are the ones of TensorFlow Playground
 and scikit-learn's ``make_circles`` / ``make_moons``: each needs a curved
 boundary, so a network without a hidden layer cannot learn them. The live
 training page (``python -m purenet demo``, ``/train``) draws their decision
@@ -99,4 +99,24 @@ def moons(points_per_class: int = 100, noise: float = 0.1, seed: int = 0) -> tup
                 a, b = 1.0 - math.cos(t), 0.5 - math.sin(t)
             X.append([a - 0.5 + rng.gauss(0.0, noise), b - 0.25 + rng.gauss(0.0, noise)])
             y.append(label)
+    return X, y
+
+
+def xor_quadrants(points: int = 200, margin: float = 0.05, seed: int = 0) -> tuple[list[list[float]], list[int]]:
+    """XOR as a cloud (TensorFlow Playground's "exclusive or"): ``points`` points in [-1, 1]^2, class 1 when
+    x and y have different signs.
+
+    Each coordinate is drawn uniformly from [-1, -margin] or [margin, 1]
+    (sign by a coin toss), so a gap of 2 * margin separates the quadrants.
+    The classes are the four XOR points spread over their quadrants: class
+    = (x < 0) xor (y < 0). Returns (X, y) in the order drawn.
+    """
+    check_integer(points, "xor_quadrants: points", minimum=1)
+    margin = check_number(margin, "xor_quadrants: margin", minimum=0.0, below=1.0)
+    rng = random.Random(check_seed(seed, "xor_quadrants: seed"))
+    X, y = [], []
+    for _ in range(points):
+        point = [rng.choice((-1.0, 1.0)) * rng.uniform(margin, 1.0) for _ in range(2)]
+        X.append(point)
+        y.append(int((point[0] < 0) != (point[1] < 0)))
     return X, y
