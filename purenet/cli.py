@@ -167,6 +167,30 @@ def predict_file(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def export_model(arguments: argparse.Namespace) -> int:
+    """Write a saved model as an ONNX file (purenet.onnx), to run in onnxruntime and the tools that read ONNX."""
+    from . import onnx  # imported when asked for: the other commands never need the exporter
+
+    model = load(arguments.model)
+    onnx.export(model, arguments.onnx, input_shape=arguments.input_shape, probabilities=arguments.probabilities)
+    ending = "probabilities (a Softmax added)" if arguments.probabilities else "the model's own output"
+    print(f"wrote {arguments.onnx}: ONNX opset {onnx.OPSET_VERSION}, {len(model.layers)} layers, ending in {ending}")
+    return 0
+
+
+def _sample_shape(text: str) -> tuple[int, ...]:
+    """``1,28,28`` as (1, 28, 28): one sample's shape, without the batch."""
+    try:
+        shape = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        shape = ()
+    if not shape or min(shape) < 1:
+        raise argparse.ArgumentTypeError(
+            f"must be positive integers separated by commas, such as 1,28,28, got {text!r}"
+        )
+    return shape
+
+
 def explain_example(arguments: argparse.Namespace) -> int:
     """Print a tiny network's forward and backward pass, number by number."""
     return 0 if explain.explain(arguments.activation, arguments.loss) else 1
@@ -332,6 +356,18 @@ def build_parser() -> argparse.ArgumentParser:
                       help="show 'save as a square' / 'save as not a square' buttons that append the drawing "
                            "to FILE in the Quick, Draw! format (without it, the demo writes nothing)")
     demo.set_defaults(run=run_demo)
+
+    exporter = commands.add_parser("export", help="write a saved model in another format: --onnx FILE.onnx")
+    exporter.add_argument("model", metavar="MODEL",
+                          help="a saved model, e.g. purenet/squares/models/square_detector.json")
+    exporter.add_argument("--onnx", type=_output_file, required=True, metavar="FILE.onnx",
+                          help="write the model as an ONNX graph (opset 17, float32) for onnxruntime")
+    exporter.add_argument("--input-shape", type=_sample_shape, metavar="C,H,W",
+                          help="one sample's shape without the batch, e.g. 1,28,28; needed only when the model "
+                               "starts with a convolution or pooling layer")
+    exporter.add_argument("--probabilities", action="store_true",
+                          help="end the graph with a Softmax, so that it outputs probabilities as predict_proba")
+    exporter.set_defaults(run=export_model)
 
     tutorial = commands.add_parser("explain", help="a tiny network's forward and backward pass, step by step")
     tutorial.add_argument("--activation", choices=explain.ACTIVATIONS, default="leaky_relu",
