@@ -100,8 +100,9 @@ def test_the_training_object_holds_what_each_hook_promises():
         def on_epoch_end(self, training):
             assert len(training.history["loss"]) == training.epoch
 
-    model.fit(X, y, loss=loss, optimizer=optimizer, epochs=2, batch_size=4, shuffle=False, verbose=0,
-              callbacks=[Inspector()])
+    model.fit(
+        X, y, loss=loss, optimizer=optimizer, epochs=2, batch_size=4, shuffle=False, verbose=0, callbacks=[Inspector()]
+    )
     assert seen["batches"] == 2
 
 
@@ -115,8 +116,9 @@ def test_the_training_object_names_the_run():
         def on_train_begin(self, training):
             captured["training"] = training
 
-    history = model.fit(X, y, optimizer=optimizer, epochs=3, batch_size=8, validation=0.25, verbose=0,
-                        callbacks=[Capture()])
+    history = model.fit(
+        X, y, optimizer=optimizer, epochs=3, batch_size=8, validation=0.25, verbose=0, callbacks=[Capture()]
+    )
     training = captured["training"]
     assert isinstance(training, Training)
     assert training.model is model and training.optimizer is optimizer
@@ -193,8 +195,7 @@ def test_stop_training_after_a_batch_ends_the_epoch_there():
                 training.stop_training = True
 
     recorder = Recorder()
-    history = small_model().fit(X, y, epochs=5, batch_size=3, verbose=0,
-                                callbacks=[StopAfterSecondBatch(), recorder])
+    history = small_model().fit(X, y, epochs=5, batch_size=3, verbose=0, callbacks=[StopAfterSecondBatch(), recorder])
     hooks = [call[0] for call in recorder.calls]
     assert hooks.count("batch_end") == 4 + 2  # four batches in epoch 1, two in epoch 2
     assert recorder.calls[-2:] == [("epoch_end", 2, 2), ("train_end", 2, 2)]
@@ -213,8 +214,16 @@ def test_the_figures_of_a_stopped_epoch_cover_the_batches_that_ran():
         def on_batch_end(self, training):
             training.stop_training = True
 
-    history = model.fit(X, y, optimizer=pn.SGD(model.parameters(), lr=0.1), epochs=3, batch_size=2,
-                        shuffle=False, verbose=0, callbacks=[StopAfterFirstBatch()])
+    history = model.fit(
+        X,
+        y,
+        optimizer=pn.SGD(model.parameters(), lr=0.1),
+        epochs=3,
+        batch_size=2,
+        shuffle=False,
+        verbose=0,
+        callbacks=[StopAfterFirstBatch()],
+    )
     assert history["loss"] == [pytest.approx(losses[0], rel=1e-15)]
 
 
@@ -226,8 +235,15 @@ def test_stop_training_at_the_end_of_an_epoch_like_early_stopping():
 
     X, y = xor()
     model = small_model()
-    history = model.fit(X, y, optimizer=pn.Adam(model.parameters(), lr=0.05), epochs=500, batch_size=4,
-                        verbose=0, callbacks=[StopWhenBelow()])
+    history = model.fit(
+        X,
+        y,
+        optimizer=pn.Adam(model.parameters(), lr=0.05),
+        epochs=500,
+        batch_size=4,
+        verbose=0,
+        callbacks=[StopWhenBelow()],
+    )
     assert 1 < len(history["loss"]) < 500
     assert history["loss"][-1] < 0.3 <= history["loss"][-2]
 
@@ -239,8 +255,10 @@ def test_stop_training_at_the_end_of_an_epoch_like_early_stopping():
     "callbacks, message",
     [
         ([Recorder], r"callbacks\[0\] must be an instance .* add the parentheses"),
-        ([Recorder(), "progress"],
-         r"callbacks\[1\] must be an instance of a purenet.callbacks.Callback subclass, got 'progress'"),
+        (
+            [Recorder(), "progress"],
+            r"callbacks\[1\] must be an instance of a purenet.callbacks.Callback subclass, got 'progress'",
+        ),
         (Recorder(), r"callbacks must be a list of Callback objects, got Recorder\(\)"),
     ],
 )
@@ -301,8 +319,16 @@ def test_divergence_guard_keeps_the_last_finite_weights():
             kept.append(model.state_dict())
 
     with pytest.raises(TrainingDivergedError, match=r"loss became inf at epoch 5, batch 5"):
-        model.fit([[1.0]] * 5, [[0.0]] * 5, loss=pn.MeanSquaredError(), optimizer=pn.SGD(model.parameters(), lr=1e6),
-                  epochs=10, batch_size=1, verbose=0, callbacks=[KeepWeights()])
+        model.fit(
+            [[1.0]] * 5,
+            [[0.0]] * 5,
+            loss=pn.MeanSquaredError(),
+            optimizer=pn.SGD(model.parameters(), lr=1e6),
+            epochs=10,
+            batch_size=1,
+            verbose=0,
+            callbacks=[KeepWeights()],
+        )
     assert len(kept) == 24
     assert model.state_dict() == kept[-1]  # step 25 was never taken
     assert all(math.isfinite(value) for value in model.layers[0].bias)
@@ -333,8 +359,9 @@ def test_divergence_guard_alone():
 
 
 def test_progress_logger_prints_every_figure_of_the_history():
-    training = Training(small_model(), pn.SoftmaxCrossEntropy(), None, [[0.0, 0.0]] * 4, [0, 1, 0, 1], 2, 2, False,
-                        random.Random(0))
+    training = Training(
+        small_model(), pn.SoftmaxCrossEntropy(), None, [[0.0, 0.0]] * 4, [0, 1, 0, 1], 2, 2, False, random.Random(0)
+    )
     stream = io.StringIO()
     logger = ProgressLogger(stream)
     training.epoch = 1
@@ -354,8 +381,15 @@ def test_dying_relu_monitor_counts_units_over_the_whole_epoch():
     first.bias[:] = [0.0, -1.0]
     model = pn.Sequential(first, pn.ReLU(), pn.Dense(2, 2, rng=0))
     with pytest.warns(UserWarning, match=r"1 of 2 units of layer 1 \(ReLU\) gave 0 for every sample of epoch 1"):
-        model.fit([[-1.0], [1.0]], [0, 1], optimizer=pn.SGD(model.parameters(), lr=0.0), epochs=2, batch_size=1,
-                  shuffle=False, verbose=0)
+        model.fit(
+            [[-1.0], [1.0]],
+            [0, 1],
+            optimizer=pn.SGD(model.parameters(), lr=0.0),
+            epochs=2,
+            batch_size=1,
+            shuffle=False,
+            verbose=0,
+        )
 
 
 def test_dying_relu_monitor_watches_only_plain_relu():

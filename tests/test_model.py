@@ -385,7 +385,9 @@ def test_divergence_error_is_a_floating_point_error():
 def test_softmax_model_with_softmax_cross_entropy_is_refused():
     X, y = xor()
     model = pn.Sequential(pn.Dense(2, 2), pn.Softmax())
-    with pytest.raises(ValueError, match=r"model ends in Softmax but the loss is SoftmaxCrossEntropy.*ProbabilityCrossEntropy\(\)"):
+    with pytest.raises(
+        ValueError, match=r"model ends in Softmax but the loss is SoftmaxCrossEntropy.*ProbabilityCrossEntropy\(\)"
+    ):
         model.fit(X, y, loss=pn.SoftmaxCrossEntropy(), verbose=0)
 
 
@@ -401,12 +403,18 @@ def test_fit_without_a_loss_trains_a_softmax_model_with_the_loss_evaluate_uses()
     # fit once picked SoftmaxCrossEntropy for such a model and then refused it.
     X, y = xor()
     rng = random.Random(0)
-    model = pn.Sequential(pn.Dense(2, 8, init="xavier", rng=rng), pn.Tanh(), pn.Dense(8, 2, init="xavier", rng=rng), pn.Softmax())
-    history = model.fit(X, y, optimizer=pn.SGD(model.parameters(), lr=0.5), epochs=3, batch_size=4, shuffle=False, verbose=0)
+    model = pn.Sequential(
+        pn.Dense(2, 8, init="xavier", rng=rng), pn.Tanh(), pn.Dense(8, 2, init="xavier", rng=rng), pn.Softmax()
+    )
+    history = model.fit(
+        X, y, optimizer=pn.SGD(model.parameters(), lr=0.5), epochs=3, batch_size=4, shuffle=False, verbose=0
+    )
     # One full batch and no shuffle: the first epoch's loss is the loss before any update, as evaluate
     # measures it with its own default. A fresh model with the same weights gives that loss.
     rng = random.Random(0)
-    again = pn.Sequential(pn.Dense(2, 8, init="xavier", rng=rng), pn.Tanh(), pn.Dense(8, 2, init="xavier", rng=rng), pn.Softmax())
+    again = pn.Sequential(
+        pn.Dense(2, 8, init="xavier", rng=rng), pn.Tanh(), pn.Dense(8, 2, init="xavier", rng=rng), pn.Softmax()
+    )
     assert history["loss"][0] == pytest.approx(again.evaluate(X, y)["loss"], rel=1e-12)
     assert again.evaluate(X, y)["loss"] == pytest.approx(pn.ProbabilityCrossEntropy()(again.forward(X), y), rel=1e-12)
     assert history["loss"][-1] < history["loss"][0]
@@ -416,7 +424,15 @@ def test_softmax_model_trains_with_probability_cross_entropy():
     X, y = xor()
     rng = random.Random(0)
     model = pn.Sequential(pn.Dense(2, 8, init="xavier", rng=rng), pn.Tanh(), pn.Dense(8, 2, init="xavier", rng=rng), pn.Softmax())
-    history = model.fit(X, y, loss=pn.ProbabilityCrossEntropy(), optimizer=pn.Adam(model.parameters(), lr=0.05), epochs=100, batch_size=4, verbose=0)
+    history = model.fit(
+        X,
+        y,
+        loss=pn.ProbabilityCrossEntropy(),
+        optimizer=pn.Adam(model.parameters(), lr=0.05),
+        epochs=100,
+        batch_size=4,
+        verbose=0,
+    )
     assert history["loss"][-1] < history["loss"][0]
 
 

@@ -21,7 +21,18 @@ def special_model():
     first.weight[:] = [[0.1 + 0.2, 1e-300], [5e-324, -0.0], [1.0 / 3.0, -2.5e-310]]
     first.bias[:] = [1e308, -0.1, 123456789.123456789]
     second = pn.Dense(3, 2, rng=4)
-    return pn.Sequential(first, pn.LeakyReLU(0.05), second, pn.Tanh(), pn.Dense(2, 2, rng=5), pn.Sigmoid(), pn.Dense(2, 2, rng=6), pn.ReLU(), pn.Identity(), pn.Softmax())
+    return pn.Sequential(
+        first,
+        pn.LeakyReLU(0.05),
+        second,
+        pn.Tanh(),
+        pn.Dense(2, 2, rng=5),
+        pn.Sigmoid(),
+        pn.Dense(2, 2, rng=6),
+        pn.ReLU(),
+        pn.Identity(),
+        pn.Softmax(),
+    )
 
 
 def all_bits(model):
@@ -234,12 +245,19 @@ def test_wrong_or_newer_version(tmp_path, version):
 def test_unknown_layer_type(tmp_path):
     data = saved_dict(tmp_path)
     data["layers"][1] = {"type": "Conv3d", "config": {}}
-    assert_model_file_error(write(tmp_path / "m.json", data), r"layer 1 has unknown type 'Conv3d'; known: Dense, Identity, ReLU")
+    assert_model_file_error(
+        write(tmp_path / "m.json", data), r"layer 1 has unknown type 'Conv3d'; known: Dense, Identity, ReLU"
+    )
 
 
 @pytest.mark.parametrize(
     "kind, shown",
-    [(["Dense"], r"list \['Dense'\]"), ({"name": "ReLU"}, r"dict \{'name': 'ReLU'\}"), (7, "int 7"), (None, "NoneType None")],
+    [
+        (["Dense"], r"list \['Dense'\]"),
+        ({"name": "ReLU"}, r"dict \{'name': 'ReLU'\}"),
+        (7, "int 7"),
+        (None, "NoneType None"),
+    ],
 )
 def test_a_layer_type_that_is_not_a_string_is_named(tmp_path, kind, shown):
     # A list or an object cannot be looked up among the layer types (unhashable): it must still be a ModelFileError.
@@ -251,10 +269,22 @@ def test_a_layer_type_that_is_not_a_string_is_named(tmp_path, kind, shown):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda d: d["layers"][0]["weight"][0].__setitem__(0, 10**400), r"layer 0 weight row 0 must hold finite numbers, got 1000.*\(401 characters\)"),
-        (lambda d: d["layers"][0]["bias"].__setitem__(2, -(10**400)), r"layer 0 bias must hold finite numbers, got -1000"),
-        (lambda d: d["layers"][0]["config"].__setitem__("out_features", 10**400), r"layer 0 weight must have 1000.* rows, got 3"),
-        (lambda d: d.__setitem__("version", 10**400), r"unsupported format version 1000.*; this purenet reads version 1"),
+        (
+            lambda d: d["layers"][0]["weight"][0].__setitem__(0, 10**400),
+            r"layer 0 weight row 0 must hold finite numbers, got 1000.*\(401 characters\)",
+        ),
+        (
+            lambda d: d["layers"][0]["bias"].__setitem__(2, -(10**400)),
+            r"layer 0 bias must hold finite numbers, got -1000",
+        ),
+        (
+            lambda d: d["layers"][0]["config"].__setitem__("out_features", 10**400),
+            r"layer 0 weight must have 1000.* rows, got 3",
+        ),
+        (
+            lambda d: d.__setitem__("version", 10**400),
+            r"unsupported format version 1000.*; this purenet reads version 1",
+        ),
     ],
 )
 def test_a_400_digit_integer_is_a_model_file_error_not_an_overflow(tmp_path, change, message):
@@ -299,7 +329,13 @@ def test_a_file_written_by_an_earlier_version_loads_and_predicts_as_it_did():
         warnings.simplefilter("error")
         model = pn.load(path)
     assert [type(layer).__name__ for layer in model.layers] == [
-        "Dense", "LeakyReLU", "Dense", "Tanh", "Identity", "Dense", "Softmax"
+        "Dense",
+        "LeakyReLU",
+        "Dense",
+        "Tanh",
+        "Identity",
+        "Dense",
+        "Softmax",
     ]
     assert "f2e36ca" in model.metadata["written_by"]
     got = model.predict_proba(model.metadata["inputs"])
@@ -369,17 +405,49 @@ def test_load_state_dict_accepts_integers_and_stores_floats():
 @pytest.mark.parametrize(
     "change, error, message",
     [
-        (lambda s: s.pop("2.bias"), ValueError, r"missing keys \['2.bias'\], unexpected keys \[\]; this model's keys are \['0.weight', '0.bias', '2.weight', '2.bias'\]"),
+        (
+            lambda s: s.pop("2.bias"),
+            ValueError,
+            r"missing keys \['2.bias'\], unexpected keys \[\]; this model's keys are \['0.weight', '0.bias', '2.weight', '2.bias'\]",
+        ),
         (lambda s: s.update({"1.weight": [[0.0]]}), ValueError, r"missing keys \[\], unexpected keys \['1.weight'\]"),
-        (lambda s: s.update({"0.weight": s["0.weight"][:3]}), ValueError, r"'0.weight' must have the shape of the model's 0.weight, \(4 x 3\), got \(3 x 3\)"),
-        (lambda s: s["0.weight"][2].append(1.0), ValueError, r"'0.weight' must have the shape of the model's 0.weight, \(4 x 3\), got \(4 x 3/4\)"),
-        (lambda s: s.update({"2.bias": [0.0, 0.0, 0.0]}), ValueError, r"'2.bias' must have the shape of the model's 2.bias, \(2,\), got \(3,\)"),
-        (lambda s: s.update({"2.bias": [[0.0], [0.0]]}), ValueError, r"'2.bias' must have the shape of the model's 2.bias, \(2,\), got \(2 x 1\)"),
-        (lambda s: s.update({"2.bias": (0.0, 0.0)}), ValueError, r"'2.bias' must have the shape of the model's 2.bias, \(2,\), got a tuple"),
-        (lambda s: s["0.weight"][1].__setitem__(2, math.nan), ValueError, r"0.weight\[1\]\[2\] must be finite, got nan"),
+        (
+            lambda s: s.update({"0.weight": s["0.weight"][:3]}),
+            ValueError,
+            r"'0.weight' must have the shape of the model's 0.weight, \(4 x 3\), got \(3 x 3\)",
+        ),
+        (
+            lambda s: s["0.weight"][2].append(1.0),
+            ValueError,
+            r"'0.weight' must have the shape of the model's 0.weight, \(4 x 3\), got \(4 x 3/4\)",
+        ),
+        (
+            lambda s: s.update({"2.bias": [0.0, 0.0, 0.0]}),
+            ValueError,
+            r"'2.bias' must have the shape of the model's 2.bias, \(2,\), got \(3,\)",
+        ),
+        (
+            lambda s: s.update({"2.bias": [[0.0], [0.0]]}),
+            ValueError,
+            r"'2.bias' must have the shape of the model's 2.bias, \(2,\), got \(2 x 1\)",
+        ),
+        (
+            lambda s: s.update({"2.bias": (0.0, 0.0)}),
+            ValueError,
+            r"'2.bias' must have the shape of the model's 2.bias, \(2,\), got a tuple",
+        ),
+        (
+            lambda s: s["0.weight"][1].__setitem__(2, math.nan),
+            ValueError,
+            r"0.weight\[1\]\[2\] must be finite, got nan",
+        ),
         (lambda s: s["2.bias"].__setitem__(1, 10**400), ValueError, r"2.bias\[1\] must be finite, got 1000"),
         (lambda s: s["2.bias"].__setitem__(1, -math.inf), ValueError, r"2.bias\[1\] must be finite, got -inf"),
-        (lambda s: s["0.weight"][0].__setitem__(0, "0.5"), TypeError, r"0.weight\[0\]\[0\] must be a number, got str '0.5'"),
+        (
+            lambda s: s["0.weight"][0].__setitem__(0, "0.5"),
+            TypeError,
+            r"0.weight\[0\]\[0\] must be a number, got str '0.5'",
+        ),
         (lambda s: s["0.bias"].__setitem__(0, True), TypeError, r"0.bias\[0\] must be a number, got bool True"),
     ],
 )
@@ -394,7 +462,9 @@ def test_load_state_dict_refuses_what_does_not_fit_and_changes_nothing(change, e
 
 
 def test_load_state_dict_refuses_what_is_not_a_dict():
-    with pytest.raises(TypeError, match=r"load_state_dict: state_dict must be a dict such as model.state_dict\(\), got list"):
+    with pytest.raises(
+        TypeError, match=r"load_state_dict: state_dict must be a dict such as model.state_dict\(\), got list"
+    ):
         mlp(0).load_state_dict([[0.0]])
 
 

@@ -152,7 +152,10 @@ def test_evaluating_a_model_file_with_a_400_digit_integer_is_one_line(tmp_path):
     data["layers"][0]["weight"][0][0] = 10**400
     path.write_text(json.dumps(data), encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "purenet", "evaluate", str(path)], cwd=REPOSITORY, capture_output=True, text=True,
+        [sys.executable, "-m", "purenet", "evaluate", str(path)],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
     assert result.returncode == 2
