@@ -135,7 +135,7 @@ class ReadmeLoop:
 
     def run(self, batches: list[tuple[Matrix, list[int]]]) -> None:
         model, loss, optimizer = self.network.model, self.network.loss, self.network.optimizer
-        for X, y in batches * FIT_EPOCHS:
+        for X, y in batches:
             optimizer.zero_grad()
             loss.forward(model.forward(X), y)
             if self.input_gradient:  # what model.backward(...) computed before: dL/dX, unused
@@ -157,21 +157,26 @@ class FitSteps:
                           batch_size=common.BATCH_SIZE, verbose=0)
 
 
-def check_loop_against_fit(weights: InitialWeights, X: Matrix, y: list[int]) -> dict:
-    """The loop and fit from the same weights, on the batches in fit's order: the same weights after."""
-    inside_fit = FitSteps(weights)
-    inside_fit.run(X, y)
-    # fit reshuffles every epoch with random.Random(seed); the loop takes the batches in the same orders.
-    rng, order, loop = random.Random(0), list(range(len(X))), ReadmeLoop(weights)
-    model, loss, optimizer = loop.network.model, loop.network.loss, loop.network.optimizer
+def batches_in_fit_order(X: Matrix, y: list[int]) -> list[tuple[Matrix, list[int]]]:
+    """The FIT_EPOCHS epochs' batches in the order fit takes them: reshuffled every epoch by random.Random(seed 0).
+
+    The loops take the same batches as fit, so that the comparison is of the code, not of the data.
+    """
+    rng, order, batches = random.Random(0), list(range(len(X))), []
     for _ in range(FIT_EPOCHS):
         rng.shuffle(order)
         for start in range(0, len(X), common.BATCH_SIZE):
             indices = order[start:start + common.BATCH_SIZE]
-            optimizer.zero_grad()
-            loss.forward(model.forward([X[i] for i in indices]), [y[i] for i in indices])
-            model.backward(loss.backward())
-            optimizer.step()
+            batches.append(([X[i] for i in indices], [y[i] for i in indices]))
+    return batches
+
+
+def check_loop_against_fit(weights: InitialWeights, X: Matrix, y: list[int]) -> dict:
+    """The loop and fit from the same weights, on the same batches: the same weights after."""
+    inside_fit = FitSteps(weights)
+    inside_fit.run(X, y)
+    loop = ReadmeLoop(weights)
+    loop.run(batches_in_fit_order(X, y))
     weights_error, update_error = parameter_errors(
         loop.network.parameters(), inside_fit.network.parameters(), weights.parameters()
     )
@@ -186,10 +191,7 @@ def measure_loop_against_fit(
     """Time the README's loop, the loop with the input gradient, and fit, over the same FIT_BATCHES batches."""
     X, y, _ = common.drawing_batch(FIT_BATCHES * common.BATCH_SIZE, seed)
     check = check_loop_against_fit(weights, X, y)
-    batches = [
-        (X[start:start + common.BATCH_SIZE], y[start:start + common.BATCH_SIZE])
-        for start in range(0, len(X), common.BATCH_SIZE)
-    ]
+    batches = batches_in_fit_order(X, y)
     loop, loop_before, inside_fit = ReadmeLoop(weights), ReadmeLoop(weights, input_gradient=True), FitSteps(weights)
     candidates: dict[str, Callable[[], object]] = {
         "README loop": lambda: loop.run(batches),
