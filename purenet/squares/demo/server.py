@@ -643,6 +643,11 @@ class DemoRequestHandler(BaseHTTPRequestHandler):
 
     def _route(self, method: str) -> None:
         path, _, query = self.path.partition("?")
+        if path.startswith("/api/train/"):
+            self.server.trainer.handle(self, method, path, query)  # the live training page: training.py
+            return
+        if path == "/train":
+            path = "/static/train.html"
         if path in API_ROUTES:
             if path == "/api/collect" and self.server.collector is None:
                 raise RequestError(
@@ -838,7 +843,12 @@ def make_server(
     explainer = Explainer(model, model_file)
     # The collection file is read before the port is bound: a bad file leaves no socket behind.
     collector = Collector(collect) if collect is not None else None
-    return DemoServer((host, port), explainer, stream if stream is not None else sys.stderr, collector)
+    server = DemoServer((host, port), explainer, stream if stream is not None else sys.stderr, collector)
+    # Imported here: training.py builds on this module.
+    from .training import Trainer
+
+    server.trainer = Trainer(collector.path if collector is not None else None)
+    return server
 
 
 def serve(
@@ -888,5 +898,6 @@ def serve(
     except KeyboardInterrupt:
         print("purenet demo: stopped", file=stream, flush=True)
     finally:
+        server.trainer.stop_all()
         server.server_close()
     return 0
