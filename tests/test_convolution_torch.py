@@ -188,3 +188,11 @@ def test_a_signal_sequential_matches_torchs():
     for key, parameter in theirs.named_parameters():
         index, name = key.split(".")
         assert_close(getattr(ours.layers[int(index)], name).grad, as_lists(parameter.grad))
+
+
+def test_max_pool_nan_goes_where_torch_sends_it():
+    rng = random.Random(13)
+    values = [float("nan") if rng.random() < 0.2 else rng.uniform(-1.0, 1.0) for _ in range(2 * 2 * 6 * 6)]
+    for ours, kernel, stride in ((MaxPool2d(2), 2, 2), (MaxPool2d(3, 1), 3, 1)):
+        x = torch.tensor(values, dtype=DTYPE).reshape(2, 2, 6, 6).requires_grad_()
+        check_against_torch(ours, x, lambda x: functional.max_pool2d(x, kernel, stride), rng)

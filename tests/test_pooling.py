@@ -10,6 +10,7 @@ tests/test_convolution_torch.py.
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
@@ -149,3 +150,12 @@ def test_bad_arguments_and_inputs_are_named():
     assert repr(AvgPool2d((2, 3), 1)) == "AvgPool2d(kernel_size=(2, 3), stride=1)"
     assert repr(MaxPool1d(3)) == "MaxPool1d(kernel_size=3, stride=3)"
 
+
+
+def test_max_pool_passes_nan_on_as_pytorch_does():
+    # max() alone would answer 3.0 here: NaN compares false with everything
+    nan = float("nan")
+    layer = MaxPool1d(4)
+    output = layer.forward([[[1.0, nan, 3.0, nan, 0.0, 1.0, 2.0, 0.5]]])
+    assert math.isnan(output[0][0][0]) and output[0][0][1] == 2.0
+    assert layer.backward([[[1.0, 1.0]]]) == [[[0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0]]]

@@ -30,6 +30,7 @@ per kernel offset (a, b), so the maximum or the sum of a window runs in C.
 
 from __future__ import annotations
 
+import math
 import operator
 from itertools import chain
 
@@ -372,7 +373,8 @@ def max_pool2d(
     Returns the output (batch x channels x H_out x W_out) and, per sample
     and channel, the flat index row * W + column of each output's maximum,
     the first in the window read row by row on a tie (as PyTorch), which
-    ``max_pool2d_backward`` sends the gradient to.
+    ``max_pool2d_backward`` sends the gradient to. A window holding NaN
+    gives NaN, and its last NaN takes the gradient, as in PyTorch.
     """
     kernel_height, kernel_width = kernel_size
     height, width = len(x[0][0]), len(x[0][0][0])
@@ -386,8 +388,15 @@ def max_pool2d(
             for i in range(rows):
                 windows = list(zip(*_windows(channel, i, kernel_size, stride, columns)))
                 maxima = list(map(max, windows))
-                channel_output.append(maxima)
                 first = [window.index(largest) for window, largest in zip(windows, maxima)]
+                if math.isnan(sum(chain.from_iterable(windows))):
+                    # max() compares with >, which is false for NaN, so it may pass over a NaN; PyTorch
+                    # returns NaN (a diverged network must not look healthy) and routes to the last one.
+                    for j, window in enumerate(windows):
+                        not_numbers = [k for k, value in enumerate(window) if math.isnan(value)]
+                        if not_numbers:
+                            maxima[j], first[j] = window[not_numbers[-1]], not_numbers[-1]
+                channel_output.append(maxima)
                 channel_winners.extend(
                     (i * stride[0] + k // kernel_width) * width + j * stride[1] + k % kernel_width
                     for j, k in enumerate(first)
