@@ -273,7 +273,7 @@ def test_full_jacobian_chain_gives_p_minus_t_over_n():
     rng = random.Random(23)
     logits = random_matrix(rng, 3, 4, -2, 2)
     targets = [softmax_row(row) for row in random_matrix(rng, 3, 4, -2, 2)]
-    softmax, cross_entropy = pn.Softmax(), pn.CrossEntropy()
+    softmax, cross_entropy = pn.Softmax(), pn.ProbabilityCrossEntropy()
     probabilities = softmax.forward(logits)
     cross_entropy.forward(probabilities, targets)
     step_1 = cross_entropy.backward()  # -t / (N p)
@@ -591,14 +591,14 @@ def test_log_sum_exp_matches_naive_form_and_survives_1000():
 
 def test_cross_entropy_clipping():
     assert PROBABILITY_CLIP == pytest.approx(1e-7)
-    loss = pn.CrossEntropy()
+    loss = pn.ProbabilityCrossEntropy()
     assert loss.forward([[0.0, 1.0]], [0]) == pytest.approx(-math.log(1e-7))
     assert -math.log(1e-7) == pytest.approx(16.12, abs=0.005)
     assert loss.backward() == [[0.0, 0.0]]  # clipped: no gradient
-    perfect = pn.CrossEntropy()
+    perfect = pn.ProbabilityCrossEntropy()
     assert perfect.forward([[1.0, 0.0]], [0]) == pytest.approx(1e-7, rel=1e-6)
     assert perfect.backward() == [[0.0, 0.0]]
-    inside = pn.CrossEntropy()
+    inside = pn.ProbabilityCrossEntropy()
     inside.forward([[0.25, 0.75]], [1])
     assert_close(inside.backward(), [[0.0, -1 / 0.75]])
     with pytest.raises(ValueError, match="math domain error"):
@@ -640,7 +640,7 @@ def test_pytorch_equivalents():
     p = torch.tensor(probabilities, dtype=torch.float64, requires_grad=True)
     torch_loss = torch.nn.NLLLoss()(torch.log(p.clamp(1e-7, 1 - 1e-7)), torch.tensor(indices))
     torch_loss.backward()
-    ours = pn.CrossEntropy()
+    ours = pn.ProbabilityCrossEntropy()
     assert ours.forward(probabilities, indices) == pytest.approx(torch_loss.item(), rel=1e-12)
     assert_close(ours.backward(), p.grad.tolist(), rel=1e-12)
     outputs, targets = random_matrix(rng, 4, 3), random_matrix(rng, 4, 3)
