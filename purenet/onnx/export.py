@@ -165,8 +165,9 @@ def _check_fits(index: int, layer: Layer, shape: tuple[int, ...]) -> None:
             )
         if isinstance(layer, Conv2d) and shape[0] != layer.in_channels:
             raise ValueError(f"export: layer {index} {layer!r} needs {layer.in_channels} channels, gets {shape}")
-    if isinstance(layer, Unflatten) and shape != (math.prod(layer.shape),):
-        raise ValueError(f"export: layer {index} {layer!r} needs samples of ({math.prod(layer.shape)},), gets {shape}")
+    features = math.prod(layer.shape) if isinstance(layer, Unflatten) else None
+    if features is not None and shape != (features,):
+        raise ValueError(f"export: layer {index} {layer!r} needs samples of ({features},), gets {shape}")
 
 
 def _layer_node(index: int, layer: Layer, source: str, target: str) -> tuple[bytes, list[bytes]]:

@@ -1,0 +1,103 @@
+"""Exported ONNX files against the official tools: onnx.checker accepts them and onnxruntime computes what
+purenet computes (float32: 1e-5 relative). Skipped, with the reason, where onnx or onnxruntime is missing."""
+
+import random
+
+import pytest
+
+onnx_library = pytest.importorskip("onnx", reason="onnx is a test-only tool (pip install onnx)")
+onnxruntime = pytest.importorskip("onnxruntime", reason="onnxruntime is a test-only tool (pip install onnxruntime)")
+numpy = pytest.importorskip("numpy", reason="onnxruntime takes numpy arrays")
+
+import purenet as pn  # noqa: E402
+from purenet import onnx  # noqa: E402
+from purenet.squares import recipe, shapes  # noqa: E402
+from conftest import assert_close  # noqa: E402
+
+ACTIVATIONS = [pn.Identity, pn.ReLU, lambda: pn.LeakyReLU(0.2), pn.Sigmoid, pn.Tanh]
+
+
+def checked(data):
+    """The exported bytes as the official library reads them, after its full check (with shape inference)."""
+    model = onnx_library.load_from_string(data)
+    onnx_library.checker.check_model(model, full_check=True)
+    # protobuf's own serializer writes fields in number order, as the exporter does: the same bytes
+    assert model.SerializeToString() == data
+    return model
+
+
+def run(data, inputs):
+    session = onnxruntime.InferenceSession(data, providers=["CPUExecutionProvider"])
+    return session.run(None, {"input": numpy.array(inputs, dtype=numpy.float32)})[0].tolist()
+
+
+def random_batch(shape, rng, batch=5):
+    if not shape:
+        return rng.uniform(-2.0, 2.0)
+    return [random_batch(shape[1:], rng, batch) for _ in range(shape[0])]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_dense_stacks_with_every_activation_agree_with_onnxruntime(seed):
+    rng = random.Random(seed)
+    widths = [rng.randint(1, 9) for _ in range(rng.randint(2, 5))]
+    layers = []
+    for index, (inputs, outputs) in enumerate(zip(widths, widths[1:])):
+        layers.append(pn.Dense(inputs, outputs, init=rng.choice(["he", "xavier"]), rng=rng))
+        # every activation appears, in an order that changes with the seed
+        layers.append(ACTIVATIONS[(index + seed) % len(ACTIVATIONS)]())
+    for layer in layers:
+        if isinstance(layer, pn.Dense):
+            layer.bias[:] = [rng.uniform(-1.0, 1.0) for _ in layer.bias]
+    if seed % 2:
+        layers.append(pn.Softmax())
+    model = pn.Sequential(*layers)
+    data = onnx.to_bytes(model)
+    checked(data)
+    batch = random_batch((7, widths[0]), rng)
+    assert_close(run(data, batch), model.forward(batch), rel=1e-5, abs=1e-6)
+
+
+def test_every_activation_appears_in_the_dense_stacks():
+    kinds = {type(activation()) for activation in ACTIVATIONS}
+    assert kinds == {pn.Identity, pn.ReLU, pn.LeakyReLU, pn.Sigmoid, pn.Tanh}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_convolutional_stacks_agree_with_onnxruntime(seed):
+    rng = random.Random(seed)
+    channels = rng.randint(1, 3)
+    model = pn.Sequential(
+        pn.Conv2d(channels, 4, rng.choice([2, 3, (3, 2)]), stride=rng.choice([1, 2]), padding=rng.choice([0, 1]),
+                  rng=rng),
+        pn.LeakyReLU(0.1),
+        rng.choice([pn.MaxPool2d(2, stride=1), pn.AvgPool2d((2, 1))]),
+        pn.Flatten(),
+    )
+    sample = (channels, rng.randint(6, 9), rng.randint(6, 9))
+    shape = sample
+    for layer in model.layers:
+        shape = layer.output_shape(shape)
+    width = shape[0]  # after Flatten: the features a 1-D convolution reads as one channel
+    model = pn.Sequential(
+        *model.layers, pn.Unflatten((1, width)), pn.Conv1d(1, 2, 3, padding=1, rng=rng), pn.Tanh(),
+        rng.choice([pn.MaxPool1d(2), pn.AvgPool1d(3, stride=2)]), pn.Flatten(), pn.Sigmoid(),
+    )
+    data = onnx.to_bytes(model, input_shape=sample)
+    checked(data)
+    batch = random_batch((4, *sample), rng)
+    assert_close(run(data, batch), model.forward(batch), rel=1e-5, abs=1e-6)
+
+
+def test_the_square_detector_gives_the_same_probabilities_on_2000_drawings():
+    model = pn.square_detector()
+    data = onnx.to_bytes(model, probabilities=True)
+    checked(data)
+    drawings = [item for _, item in shapes.labelled_drawings(2000, seed=2024)]
+    inputs = recipe.inputs(drawings, recipe.model_size(model), 32)
+    from_onnxruntime = run(data, inputs)
+    from_purenet = model.predict_proba(inputs)
+    assert len(from_onnxruntime) == 2000
+    assert_close(from_onnxruntime, from_purenet, rel=1e-5, abs=1e-5)
+    largest = max(abs(a - b) for row_a, row_b in zip(from_onnxruntime, from_purenet) for a, b in zip(row_a, row_b))
+    assert largest < 1e-5, largest
