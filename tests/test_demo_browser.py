@@ -346,3 +346,74 @@ def test_without_collect_the_save_buttons_are_hidden(page):
     draw_with_mouse(page, square_path(), steps=10)
     expect(page.locator("#verdict")).to_have_text("square", timeout=10_000)
     expect(page.get_by_role("button", name="Save as a square")).to_be_hidden()
+
+
+# --- The live training page (/train) ---------------------------------------------------
+
+
+def epoch_shown(page) -> int:
+    return int(page.locator("#epoch").text_content().split()[1])
+
+
+def test_live_training_page_trains_the_spiral_pauses_and_resumes(context, address):
+    """Start a spiral run, watch "epoch" pass 3 and the loss curve grow, pause (nothing moves), resume.
+
+    Every request must succeed (no 4xx or 5xx, none failed) and the console stay free of errors.
+    """
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("console", lambda message: problems.append(f"console: {message.text}") if message.type == "error" else None)
+    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url} {request.failure}"))
+    page.on(
+        "response",
+        lambda response: problems.append(f"{response.status} from {response.url}") if response.status >= 400 else None,
+    )
+    page.on(
+        "request",
+        lambda request: None if request.url.startswith(address) else problems.append(f"request elsewhere: {request.url}"),
+    )
+    try:
+        page.goto(address + "train")
+        page.wait_for_selector("body[data-ready='true']", timeout=10_000)
+        expect(page.locator("#task")).to_have_value("spiral")
+        expect(page.locator("#epoch")).to_have_text("epoch 0")
+        page.get_by_role("button", name="Start").click()
+        expect(page.locator("#status")).to_have_text("running", timeout=10_000)
+        page.wait_for_function(
+            "() => Number(document.getElementById('epoch').textContent.split(' ')[1]) > 3", timeout=30_000
+        )
+        drawn = int(page.locator("#loss-chart").get_attribute("data-points"))
+        page.wait_for_function(
+            f"() => Number(document.getElementById('loss-chart').dataset.points) > {drawn}", timeout=30_000
+        )
+        # The regions are drawn: the canvas holds several colours (the classes' tints and the points).
+        colours = page.evaluate(
+            """() => {
+                const data = document.getElementById('regions').getContext('2d').getImageData(0, 0, 360, 360).data;
+                const seen = new Set();
+                for (let i = 0; i < data.length; i += 4 * 97) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+                return seen.size;
+            }"""
+        )
+        assert colours >= 3
+        assert page.locator("#layers-table tbody tr").count() == 3  # 2 -> 16 -> 16 -> 3: three Dense layers
+
+        page.get_by_role("button", name="Pause").click()
+        expect(page.locator("#status")).to_have_text("paused", timeout=10_000)
+        paused_at = epoch_shown(page)
+        page.wait_for_timeout(1500)
+        assert epoch_shown(page) == paused_at
+        expect(page.locator("#download")).to_be_visible()
+
+        page.get_by_role("button", name="Resume").click()
+        page.wait_for_function(
+            f"() => Number(document.getElementById('epoch').textContent.split(' ')[1]) > {paused_at}", timeout=30_000
+        )
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        page.screenshot(path=os.path.join(ARTIFACTS, "train.png"), full_page=True)
+        page.get_by_role("button", name="Pause").click()
+        expect(page.locator("#status")).to_have_text("paused", timeout=10_000)
+    finally:
+        page.close()
+    assert problems == []
