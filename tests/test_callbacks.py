@@ -1,8 +1,11 @@
 """Tests for fit's callbacks: the protocol (which hook, when, with what), stopping, and the built-in callbacks."""
 
+import inspect
 import io
 import math
 import random
+import re
+from pathlib import Path
 
 import pytest
 
@@ -398,3 +401,15 @@ def test_dying_relu_monitor_watches_only_plain_relu():
     monitor = DyingReLUMonitor()
     monitor.on_train_begin(training)
     assert [index for index, _ in monitor.rectifiers] == [3]
+
+
+def test_the_loop_shown_in_docs_training_md_is_the_loop_in_fit():
+    # docs/training.md prints fit's loop; if the loop changes, the page must change with it.
+    root = Path(__file__).resolve().parent.parent
+    page = (root / "docs" / "training.md").read_text(encoding="utf-8")
+    shown = re.search(r"```text\n(callbacks\.on_train_begin\(training\).*?)```", page, re.DOTALL).group(1)
+    source = inspect.getsource(pn.Sequential.fit)
+    code = "\n".join(line[8:] for line in source.splitlines())  # fit's body is indented by 8 spaces
+    assert shown.strip() in code
+    loop = shown.strip().splitlines()
+    assert len(loop) < 40  # the training loop fits on one screen
