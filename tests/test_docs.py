@@ -86,7 +86,9 @@ def test_dense_forward_is_row_by_row_dot_products():
     X = random_matrix(rng, 5, 3)
     Z = layer.forward(X)
     # z_so = x_s . w_o + b_o, the formula of dense.md written as plain loops
-    expected = [[sum(X[s][i] * layer.weight[o][i] for i in range(3)) + layer.bias[o] for o in range(4)] for s in range(5)]
+    expected = [
+        [sum(X[s][i] * layer.weight[o][i] for i in range(3)) + layer.bias[o] for o in range(4)] for s in range(5)
+    ]
     assert_close(Z, expected)
     # the same as X W^T + b with the textbook product and transpose
     product = matrices.reference_matmul(X, matrices.reference_transpose(layer.weight))
@@ -254,7 +256,8 @@ def test_softmax_jacobian_matches_finite_differences():
         p = softmax_row(z)
         # row i of the Jacobian is the gradient of p_i with respect to z
         numeric = [central_difference(lambda z=z, i=i: softmax_row(z)[i], z) for i in range(size)]
-        formula = [[(p[i] if i == j else 0.0) - p[i] * p[j] for j in range(size)] for i in range(size)]  # diag(p) - p p^T
+        # diag(p) - p p^T
+        formula = [[(p[i] if i == j else 0.0) - p[i] * p[j] for j in range(size)] for i in range(size)]
         assert relative_error(formula, numeric) < 1e-8
         assert_close(softmax_jacobian(p), formula)
         assert_close(formula, [list(column) for column in zip(*formula)])  # symmetric
@@ -752,14 +755,16 @@ def change(data: dict, edit) -> dict:
 BROKEN_FILES = {
     "not JSON": ('{"format": "purenet-model"', "the file may be truncated or corrupt"),
     "not an object": ("[1, 2]", "expected a JSON object, got list"),
-    "another format": ({**valid_file(), "format": "keras"}, "not a purenet model: format is 'keras', expected 'purenet-model'"),
+    "another format": (
+        {**valid_file(), "format": "keras"}, "not a purenet model: format is 'keras', expected 'purenet-model'"
+    ),
     "another version": ({**valid_file(), "version": 2}, "unsupported format version 2; this purenet reads version 1"),
     "version true": ({**valid_file(), "version": True}, "unsupported format version"),
     "no layers": ({**valid_file(), "layers": []}, "'layers' must be a non-empty list"),
     "metadata": ({**valid_file(), "metadata": []}, "'metadata' must be an object, got list"),
     "unknown type": (
-        change(valid_file(), lambda d: d["layers"].__setitem__(1, {"type": "Conv2d"})),
-        "layer 1 has unknown type 'Conv2d'; known: Dense, Identity, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax",
+        change(valid_file(), lambda d: d["layers"].__setitem__(1, {"type": "Conv3d"})),
+        "layer 1 has unknown type 'Conv3d'; known: Dense, Identity, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, Conv1d",
     ),
     "config keys": (
         change(valid_file(), lambda d: d["layers"][0].__setitem__("config", {"in_features": 2})),
@@ -785,7 +790,8 @@ BROKEN_FILES = {
                     "weight": [[0.0] * 4] * 2, "bias": [0.0, 0.0]}
             ),
         ),
-        "inconsistent layers: Sequential: layer 2 Dense(4, 2, init='he') expects 4 inputs, but the layer before it gives 3",
+        "inconsistent layers: Sequential: layer 2 Dense(4, 2, init='he') expects 4 inputs, "
+        "but the layer before it gives 3",
     ),
 }
 
@@ -858,7 +864,10 @@ def resolves(path: Path, qualified_name: str) -> bool:
         for node in scope:
             defines = (
                 (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == part)
-                or (isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == part for t in node.targets))
+                or (
+                    isinstance(node, ast.Assign)
+                    and any(isinstance(t, ast.Name) and t.id == part for t in node.targets)
+                )
                 or (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == part)
             )
             if defines:
@@ -951,7 +960,13 @@ def test_index_links_every_page():
         assert (DOCS / page).is_file(), f"docs/{page} is missing"
         if page != "index.md":
             assert f"]({page})" in index, f"index.md does not link {page}"
-    for command in ("python examples/xor.py", "python examples/spiral.py", "python -m purenet explain", "python -m purenet gradcheck"):
+    commands = (
+        "python examples/xor.py",
+        "python examples/spiral.py",
+        "python -m purenet explain",
+        "python -m purenet gradcheck",
+    )
+    for command in commands:
         assert command in index
     assert (ROOT / "examples" / "xor.py").is_file() and (ROOT / "examples" / "spiral.py").is_file()
     order = ["README", "dense.md", "backpropagation.md", "activations.md", "losses.md", "optimisation.md",
