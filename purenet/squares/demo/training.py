@@ -18,11 +18,12 @@ Routes (answered by :meth:`Trainer.handle`; all bodies are strict JSON):
 ``POST /api/train/control``
     Body ``{"session": ID, "action": "start" | "pause" | "step" | "reset"}``.
     ``step`` trains one epoch, then pauses; ``reset`` draws fresh weights.
-``GET /api/train/state?session=ID&since=N``
+``GET /api/train/state?session=ID&since=N&picture=V``
     The state: status, epoch, the history from epoch ``N`` on, the gradient
-    size and dead units of each layer, and the decision regions (2-D tasks) or
-    the first layer's weights on the grid (squares). Each call is also the
-    page's heartbeat.
+    size and dead units of each layer, and, unless the page already has
+    picture version ``V``, the decision regions (2-D tasks) or the first
+    layer's weights on the grid (squares). Each call is also the page's
+    heartbeat.
 ``POST /api/train/use``
     Body ``{"session": ID}``: the drawing page (``/``) now answers with this
     session's square detector.
@@ -61,9 +62,9 @@ HEARTBEAT_SECONDS = 15.0
 """A session whose page has not asked for its state for this long is stopped and forgotten."""
 SNAPSHOT_SECONDS = 0.1
 """At most one snapshot of the gradients and the pictures per this many seconds of training."""
-PICTURE_SHARE = 0.1
+PICTURE_SHARE = 0.05
 """The pictures (regions, weights) may take at most this share of the worker's time: after a picture that
-took t seconds, the next waits t * (1 - share) / share seconds, so watching costs training at most 10%."""
+took t seconds, the next waits t * (1 - share) / share seconds, so the pictures cost training at most 5%."""
 WEIGHTS_SECONDS = 1.0
 """The square detector's weight images are taken at most once a second: 32 x 1024 numbers is a large answer."""
 REGION_RESOLUTION = 30
@@ -295,10 +296,9 @@ class LiveWatcher(Callback):
     def on_batch_end(self, training: Training) -> None:
         # A unit is alive in this epoch if it gave more than 0 for any sample so far.
         for index in self.rectifiers:
-            units = self.fired.get(index) or [False] * len(training.model.layers[index].output[0])
-            for row in training.model.layers[index].output:
-                units = [was or value > 0.0 for was, value in zip(units, row)]
-            self.fired[index] = units
+            fired_now = [max(column) > 0.0 for column in zip(*training.model.layers[index].output)]
+            fired_before = self.fired.get(index)
+            self.fired[index] = fired_now if fired_before is None else list(map(max, fired_before, fired_now))
         self.session.after_batch(training)
 
     def on_epoch_end(self, training: Training) -> None:
@@ -340,8 +340,7 @@ class TrainingSession:
         self.dead: list[dict] = []
         self.regions: list[int] | None = None
         self.weights: list | None = None
-        self.updates = 0
-        self.weights_version = 0
+        self.picture_version = 0
         self._last_snapshot = self._last_weights = self._next_picture = -math.inf
 
     def _prepare(self) -> None:
@@ -436,7 +435,6 @@ class TrainingSession:
                 {"layer": index, "dead": count, "units": len(layers[index].output[0])}
                 for index, count in sorted(dead.items())
             ]
-            self.updates += 1
             if self.steps_left is not None:
                 self.steps_left -= 1
                 if self.steps_left <= 0:
@@ -484,7 +482,7 @@ class TrainingSession:
             regions = self.model.predict(self.grid_points)
             with self.condition:
                 self.regions = regions
-                self.updates += 1
+                self.picture_version += 1
             return
         now = time.monotonic()
         if force or now - self._last_weights >= WEIGHTS_SECONDS:
@@ -495,8 +493,7 @@ class TrainingSession:
             ]
             with self.condition:
                 self.weights = weights
-                self.weights_version += 1
-                self.updates += 1
+                self.picture_version += 1
 
     # --- what the page asks for ----------------------------------------------------
 
@@ -548,8 +545,9 @@ class TrainingSession:
             self._stop_worker()
             self.status = "stopped"
 
-    def state(self, since: int) -> tuple[dict, list | None]:
-        """The page's view (everything from epoch ``since`` on, and the latest snapshot) and the weight images."""
+    def state(self, since: int) -> tuple[dict, dict | None]:
+        """The page's view (everything from epoch ``since`` on, the latest gradients and dead units) and the
+        latest picture: ``{"regions": ...}`` or ``{"weights": ...}``, or None before the first."""
         with self.condition:
             self.last_seen = time.monotonic()
             history = self.history
@@ -563,19 +561,19 @@ class TrainingSession:
                 "epochs": self.settings["epochs"],
                 "batch": self.batch,
                 "batches": self.batches,
-                "updates": self.updates,
+                "picture_version": self.picture_version,
                 "history_from": min(since, complete),
                 "history": {name: values[min(since, complete) : complete] for name, values in history.items()},
                 "gradients": self.gradients,
                 "dead": self.dead,
                 "task": self.settings["task"],
             }
+            picture = None
             if self.regions is not None:
-                answer["regions"] = {"resolution": REGION_RESOLUTION, "classes": self.regions}
-            if self.weights is not None:
-                answer["weights_version"] = self.weights_version
-            weights = self.weights
-        return answer, weights
+                picture = {"regions": {"resolution": REGION_RESOLUTION, "classes": self.regions}}
+            elif self.weights is not None:
+                picture = {"weights": self.weights}
+        return answer, picture
 
     def describe(self) -> dict:
         """The settings and the data, sent once when the session is made (and on request)."""
@@ -673,14 +671,15 @@ class Trainer:
             session.control(data["action"])
             handler._send_json(HTTPStatus.OK, session.state(0)[0])
         elif path == "/api/train/state":
-            parameters = _query_parameters(query, ("session", "since", "weights"))
+            parameters = _query_parameters(query, ("session", "since", "picture"))
             session = self.session(parameters.get("session"))
             since = parameters.get("since", "0")
             if not since.isdigit() or len(since) > 6:
                 raise _bad(f"since must be a whole number of epochs, got {since[:40]!r}")
-            answer, weights = session.state(int(since))
-            if weights is not None and parameters.get("weights") != str(answer["weights_version"]):
-                answer["weights"] = weights  # only when the page does not have this version yet
+            answer, picture = session.state(int(since))
+            # The picture (900 classes, or up to 32 x 1024 weights) only when the page does not have it yet.
+            if picture is not None and parameters.get("picture") != str(answer["picture_version"]):
+                answer.update(picture)
             if parameters.get("since") == "0":
                 answer["describe"] = session.describe()
             handler._send_json(HTTPStatus.OK, answer)

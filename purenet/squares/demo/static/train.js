@@ -21,7 +21,9 @@ const state = {
   settingsText: "", // the settings the session was made with: changing them makes a new session
   description: null,
   history: { loss: [], accuracy: [], val_loss: [], val_accuracy: [] },
-  weightsVersion: -1,
+  pictureVersion: -1, // the version of the regions or weights the page has: the server sends a newer one only
+  regions: null,
+  weights: null,
   status: "none",
   pollTimer: null,
 };
@@ -115,7 +117,7 @@ async function ensureSession() {
   state.session = created.session;
   state.settingsText = text;
   state.description = created;
-  state.weightsVersion = -1;
+  state.pictureVersion = -1;
   clearHistory();
   await waitUntilReady();
 }
@@ -143,7 +145,7 @@ async function control(action) {
       if (text === state.settingsText && !["stopped", "failed"].includes(state.status)) {
         await api("/api/train/control", { session: state.session, action });
         clearHistory();
-        state.weightsVersion = -1;
+        state.pictureVersion = -1;
       } else {
         state.session = null;
         await ensureSession();
@@ -183,7 +185,7 @@ async function pollLoop() {
 
 async function poll() {
   const since = state.history.loss.length;
-  const query = `session=${state.session}&since=${since}&weights=${state.weightsVersion}`;
+  const query = `session=${state.session}&since=${since}&picture=${state.pictureVersion}`;
   const answer = await api(`/api/train/state?${query}`);
   if (answer.describe) {
     state.description = answer.describe;
@@ -192,17 +194,19 @@ async function poll() {
     state.history[name].length = answer.history_from;
     state.history[name].push(...(answer.history[name] || []));
   }
-  if (answer.weights) {
-    state.weights = answer.weights;
-    state.weightsVersion = answer.weights_version;
+  const newPicture = Boolean(answer.regions || answer.weights);
+  if (newPicture) {
+    state.regions = answer.regions || null;
+    state.weights = answer.weights || null;
+    state.pictureVersion = answer.picture_version;
   }
-  show(answer);
+  show(answer, newPicture);
   return answer;
 }
 
 // --- drawing ------------------------------------------------------------------------
 
-function show(answer) {
+function show(answer, newPicture) {
   state.status = answer.status;
   const status = $("status");
   status.textContent = answer.status;
@@ -225,10 +229,10 @@ function show(answer) {
   $("figures").textContent = figures.join("   ");
   drawChart($("loss-chart"), "loss", state.history.loss, state.history.val_loss, false);
   drawChart($("accuracy-chart"), "accuracy", state.history.accuracy, state.history.val_accuracy, true);
-  if (answer.regions && state.description && state.description.bounds) {
-    drawRegions(answer.regions);
+  if (newPicture && state.regions && state.description && state.description.bounds) {
+    drawRegions(state.regions);
   }
-  if (state.weights && answer.task === "squares") {
+  if (newPicture && state.weights) {
     drawWeights(state.weights);
   }
   showLayers(answer);
