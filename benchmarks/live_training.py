@@ -131,7 +131,8 @@ def main(arguments: list[str] | None = None) -> int:
         [["fit alone", common.format_seconds(best_alone), f"{settings['epochs'] / best_alone:.1f}"],
          ["watched (10 polls/s)", common.format_seconds(best_watched), f"{settings['epochs'] / best_watched:.1f}"]],
     ))
-    print(f"speed with the page watching: {speed:.0%} of fit alone (target >= 80%): {common.pass_or_miss(speed >= 0.8)}")
+    print(f"speed with the page watching: {speed:.0%} of fit alone (target >= 80%): "
+          f"{common.pass_or_miss(speed >= 0.8)}")
     print(f"updates the page saw: {rate:.1f} per second at the least (target >= 5): {common.pass_or_miss(rate >= 5)}")
     path = common.write_results("live_training", {
         "machine": common.machine_description(),

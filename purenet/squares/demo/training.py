@@ -456,14 +456,16 @@ class TrainingSession:
                     self.status = "running"
                     return
                 if self.status != "paused":
-                    self.status = "paused"
-                    # The pictures of the very weights it stops at, for the page to study.
+                    # The pictures of the very weights it stops at, for the page to study, taken before it
+                    # says "paused" so that a paused session's pictures are always those of its weights.
                     self.condition.release()
                     try:
                         self._snapshot_gradients()
                         self._snapshot_pictures(force=True)
                     finally:
                         self.condition.acquire()
+                    self.status = "paused" if self.pause_requested else self.status
+                    continue  # the requests may have changed while the lock was free
                 self.condition.wait(timeout=1.0)
 
     def _snapshot_gradients(self) -> None:
