@@ -7,8 +7,9 @@ Run from the repository root:
 Drawings rendered above the model's 32x32 are read through
 ``hilbert.downsample`` (average pooling along the curve). The same drawings
 are used at every size. Results: a table on stdout and JSON in
-benchmarks/results/. The issue's targets: at least 98%
-at 32x32 and 96% at 64x64, and no kind below 90%.
+benchmarks/results/. Issue 9's targets: at least 98% at 32x32 and at 64x64,
+and no kind below 95%. These are drawings from our own generator; how the
+model does on people's drawings is not measured here (docs/squares.md).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import common  # puts this checkout of purenet on the path first
 from purenet import squares  # noqa: E402
 from purenet.squares import shapes  # noqa: E402
 
-TARGETS = {32: 0.98, 64: 0.96}
+TARGETS = {32: 0.98, 64: 0.98}
+EVERY_KIND_TARGET = 0.95
 
 
 def main() -> int:
@@ -47,7 +49,8 @@ def main() -> int:
         all_met = all_met and met
         print(f"target {size}x{size} >= {target:.0%}: {'PASS' if met else 'MISS'}")
     worst_kind = min(min(report["per_kind"].values()) for size, report in reports.items() if size in TARGETS)
-    print(f"target every kind >= 90% (32x32 and 64x64): {'PASS' if worst_kind >= 0.9 else 'MISS'} "
+    print(f"target every kind >= {EVERY_KIND_TARGET:.0%} (32x32 and 64x64): "
+          f"{'PASS' if worst_kind >= EVERY_KIND_TARGET else 'MISS'} "
           f"(worst {worst_kind:.2%})")
 
     results = {"machine": machine, "samples": arguments.samples, "seed": arguments.seed,
