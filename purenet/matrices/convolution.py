@@ -303,7 +303,7 @@ def convolution2d_weight_gradient(
     gradient_rows = [
         list(chain.from_iterable(chain.from_iterable(sample[o] for sample in grad))) for o in range(out_channels)
     ]
-    patch_columns = [list(column) for column in zip(*chain.from_iterable(patches))]
+    patch_columns = list(zip(*chain.from_iterable(patches)))  # tuples: a dot product reads them as they are
     return dot_rows(gradient_rows, patch_columns), [sum(row) for row in gradient_rows]
 
 
@@ -325,12 +325,12 @@ def convolution2d_input_gradient(
     kernel_height, kernel_width = kernel_size
     row_stride, column_stride = stride
     row_padding, column_padding = padding
-    weight_columns = [list(column) for column in zip(*weight_rows)]  # (in kh kw) x out
+    weight_columns = list(zip(*weight_rows))  # (in kh kw) x out
     add = operator.add
     result = []
     for sample in grad:
         rows, columns = len(sample[0]), len(sample[0][0])
-        positions = [list(position) for position in zip(*(chain.from_iterable(channel) for channel in sample))]
+        positions = list(zip(*(chain.from_iterable(channel) for channel in sample)))  # positions x out
         offsets = dot_rows(weight_columns, positions)  # (in kh kw) x positions
         padded = [
             [[0.0] * (width + 2 * column_padding) for _ in range(height + 2 * row_padding)] for _ in range(channels)
