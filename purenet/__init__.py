@@ -9,6 +9,7 @@ Nothing but the standard library is imported, on Python 3.10 and later.
 
 from .callbacks import Callback
 from .gradcheck import gradcheck
+from .interop import from_state_dict
 from .layers import (
     AvgPool1d,
     AvgPool2d,
@@ -95,6 +96,7 @@ __all__ = [
     "accuracy",
     "confusion_matrix",
     "cosine_similarity",
+    "from_state_dict",
     "gradcheck",
     "load",
     "square_detector",
