@@ -2,7 +2,9 @@
 graph read back with a small decoder written here (the official checker and onnxruntime: test_onnx_runtime.py)."""
 
 import random
+import re
 import struct
+from pathlib import Path
 
 import pytest
 
@@ -287,3 +289,16 @@ def test_the_command_line_reports_a_bad_input_shape(tmp_path, capsys):
         cli.main(["export", str(saved), "--onnx", str(tmp_path / "a.onnx"), "--input-shape", "1,x"])
     assert "such as 1,28,28" in capsys.readouterr().err
     assert not (tmp_path / "a.onnx").exists()
+
+
+def test_the_demo_page_shows_an_export_command_that_works(tmp_path, monkeypatch):
+    page = Path(__file__).resolve().parent.parent / "purenet" / "squares" / "demo" / "static" / "index.html"
+    found = re.search(r'id="model-export".*?<code>(.*?)</code>', page.read_text(encoding="utf-8"), re.DOTALL)
+    assert found, "the demo's model card lacks the export command"
+    words = found.group(1).split()
+    assert words[:4] == ["python", "-m", "purenet", "export"]
+    # run from the repository (the model's path is relative to it), writing into the test's folder
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    arguments = [str(tmp_path / word) if word.endswith(".onnx") else word for word in words[3:]]
+    assert cli.main(arguments) == 0
+    assert (tmp_path / "square_detector.onnx").read_bytes() == onnx.to_bytes(pn.square_detector(), probabilities=True)
