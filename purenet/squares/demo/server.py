@@ -35,6 +35,9 @@ request in its own thread.  Routes:
     ``MAX_COLLECTED_BYTES`` bytes.  Without ``collect`` this route does not
     exist (404) and the server writes no file at all.
 
+``GET /train`` and ``/api/train/...``
+    The live training page and its sessions: see ``training.py``.
+
 Every error a client can cause is answered as JSON ``{"error": "..."}`` with
 status 400, 404, 405, 411, 413 or 507, and anything unexpected as 500: the thread
 that answered goes on serving.  Every request writes one line to the log
