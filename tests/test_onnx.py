@@ -58,6 +58,9 @@ def test_encoder_refuses_what_protobuf_cannot_hold():
         protobuf.key(0, protobuf.VARINT)
     with pytest.raises(ValueError, match="wire_type"):
         protobuf.key(1, 3)
+    assert protobuf.key(2**29 - 1, protobuf.VARINT) == bytes.fromhex("f8 ff ff ff 0f")
+    with pytest.raises(ValueError, match="at most 536870911"):
+        protobuf.key(2**29, protobuf.VARINT)
     with pytest.raises(TypeError, match="text must be a str"):
         protobuf.string_field(1, b"bytes")
     with pytest.raises(TypeError, match="data must be bytes"):
@@ -269,6 +272,10 @@ def test_bad_arguments_are_named():
         onnx.to_bytes(pn.Sequential(pn.Conv2d(2, 2, 3)), input_shape=(1, 5, 5))
     with pytest.raises(ValueError, match="needs samples of 3 dimensions"):
         onnx.to_bytes(pn.Sequential(pn.MaxPool2d(2)), input_shape=(1, 5))
+    too_large = pn.Sequential(pn.Dense(1, 1))
+    too_large.layers[0].weight[:] = [[1e39]]
+    with pytest.raises(ValueError, match="0.weight holds a value too large for float32"):
+        onnx.to_bytes(too_large)
     with pytest.raises(TypeError, match="probabilities must be True or False"):
         onnx.to_bytes(pn.Sequential(pn.Dense(3, 2)), probabilities="yes")
 

@@ -27,6 +27,8 @@ VARINT = 0
 LENGTH_DELIMITED = 2
 FIXED32 = 5
 WIRE_TYPES = (VARINT, LENGTH_DELIMITED, FIXED32)
+# A key keeps 3 bits for the wire type of a 32-bit number: field numbers have the other 29.
+LARGEST_FIELD_NUMBER = 2**29 - 1
 
 
 def varint(value: int) -> bytes:
@@ -54,6 +56,8 @@ def varint(value: int) -> bytes:
 def key(field_number: int, wire_type: int) -> bytes:
     """A field's key: the varint of ``field_number << 3 | wire_type``."""
     check_integer(field_number, "key: field_number", minimum=1)
+    if field_number > LARGEST_FIELD_NUMBER:
+        raise ValueError(f"key: field_number must be at most {LARGEST_FIELD_NUMBER} (29 bits), got {field_number}")
     if wire_type not in WIRE_TYPES:
         raise ValueError(f"key: wire_type must be one of {WIRE_TYPES}, got {wire_type!r}")
     return varint(field_number << 3 | wire_type)
