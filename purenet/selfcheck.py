@@ -1,7 +1,8 @@
 """Check every gradient purenet computes against central finite differences.
 
 ``check_everything()`` runs ``purenet.gradcheck`` on every layer (Dense,
-Identity, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax) and every loss
+Identity, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, and on batches of signals
+and images Conv1d, Conv2d, the four pooling layers, Flatten) and every loss
 (SoftmaxCrossEntropy, ProbabilityCrossEntropy, MeanSquaredError), each on a small batch
 of seeded random inputs, and on a whole model if one is given (at most
 ``MODEL_ENTRIES`` entries of each of its tensors, drawn at random). It prints one
@@ -21,17 +22,34 @@ difference is accurate to O(h^2): docs/backpropagation.md.
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import sys
 from typing import TextIO
 
 from .gradcheck import gradcheck, print_report
-from .layers import Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from .layers import (
+    AvgPool1d,
+    AvgPool2d,
+    Conv1d,
+    Conv2d,
+    Dense,
+    Flatten,
+    Identity,
+    LeakyReLU,
+    MaxPool1d,
+    MaxPool2d,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Tanh,
+    Unflatten,
+)
 from .layers.activations import softmax_row
 from .layers.base import Layer
 from .losses import Loss, MeanSquaredError, ProbabilityCrossEntropy, SoftmaxCrossEntropy
-from .matrices import Matrix
+from .matrices import Matrix, tensors
 from .model import Sequential
 from .serialization import load
 
@@ -63,6 +81,14 @@ def component_checks(rng: random.Random) -> list[tuple[str, Layer | Loss, Matrix
     for layer in (Identity(), ReLU(), LeakyReLU(), LeakyReLU(0.2), Sigmoid(), Tanh()):
         checks.append((repr(layer).replace("()", ""), layer, _away_from_zero(rng, BATCH, FEATURES), None))
     checks.append(("Softmax", Softmax(), _uniform(rng, BATCH, FEATURES), None))
+    # batches of signals (batch x channels x length) and images (batch x channels x height x width)
+    signals = [_uniform(rng, 2, 7) for _ in range(BATCH)]
+    images = [[_uniform(rng, 5, 6) for _ in range(2)] for _ in range(BATCH)]
+    checks.append(("Conv1d", Conv1d(2, 3, 3, stride=2, padding=1, rng=rng), signals, None))
+    checks.append(("Conv2d", Conv2d(2, 3, (2, 3), stride=(1, 2), padding=1, rng=rng), images, None))
+    for layer, batch in ((MaxPool1d(2), signals), (AvgPool1d(3, 2), signals), (MaxPool2d(2), images),
+                         (AvgPool2d((2, 3), 1), images), (Flatten(), images)):
+        checks.append((type(layer).__name__, layer, batch, None))
     checks.append(("SoftmaxCrossEntropy", SoftmaxCrossEntropy(), _uniform(rng, BATCH, FEATURES), classes))
     probabilities = [softmax_row(row) for row in _uniform(rng, BATCH, FEATURES)]
     checks.append(("ProbabilityCrossEntropy", ProbabilityCrossEntropy(), probabilities, classes))
@@ -73,21 +99,26 @@ def component_checks(rng: random.Random) -> list[tuple[str, Layer | Loss, Matrix
 
 
 def model_widths(model: Sequential) -> tuple[int, int]:
-    """(input features, output width) of a model, read from its first Dense layer onwards."""
-    first = next((layer for layer in model.layers if isinstance(layer, Dense)), None)
-    if first is None:
-        raise ValueError("check_everything: the model has no Dense layer, so its input width is unknown")
-    width = first.in_features
+    """(input features, output width) of a model: its Unflatten's size, or its first Dense layer's inputs."""
+    if isinstance(model.layers[0], Unflatten):
+        in_features = math.prod(model.layers[0].shape)
+    else:
+        first = next((layer for layer in model.layers if isinstance(layer, Dense)), None)
+        if first is None:
+            raise ValueError("check_everything: the model has no Dense layer, so its input width is unknown")
+        in_features = first.in_features
+    shape = (in_features,)
     for layer in model.layers:
-        width = layer.output_features(width)
-    return first.in_features, width
+        shape = layer.output_shape(shape)
+    return in_features, math.prod(shape)
 
 
 def _near_a_kink(model: Sequential, inputs: Matrix) -> bool:
     """True if any value entering a ReLU or LeakyReLU lies within KINK_MARGIN of 0."""
     values = inputs
     for layer in model.layers:
-        if isinstance(layer, (ReLU, LeakyReLU)) and any(abs(v) < KINK_MARGIN for row in values for v in row):
+        near_zero = isinstance(layer, (ReLU, LeakyReLU)) and any(abs(v) < KINK_MARGIN for v in tensors.flatten(values))
+        if near_zero:
             return True
         values = layer.forward(values)
     return False

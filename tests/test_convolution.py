@@ -435,3 +435,16 @@ def test_sequential_compares_widths_only_where_it_can():
     assert len(model.forward([[0.5] * 16])[0]) == 2
     with pytest.raises(ValueError, match="needs 28 features per sample, got 30"):
         pn.Sequential(Unflatten((1, 17)), Conv1d(1, 2, 3), Flatten(), pn.Dense(28, 2)).forward([[0.5] * 17])
+
+
+def test_the_gradient_self_check_covers_convolution_and_pooling():
+    import io
+
+    from purenet.selfcheck import check_everything
+
+    output = io.StringIO()
+    assert check_everything(convolutional_model(), stream=output) is True
+    text = output.getvalue()
+    for name in ("Conv1d", "Conv2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "Flatten", "4.Conv2d.weight"):
+        assert name in text
+    assert "FAIL" not in text

@@ -77,7 +77,7 @@ def test_a_broken_layer_fails():
     assert verdict == "FAIL" and error == pytest.approx(0.5, abs=1e-6)  # max|2g - g| / max|2g|
     assert verdicts[("model", "0.DoubledWeightGradientDense.bias")][1] == "PASS"
     assert [key for key, (_, verdict) in verdicts.items() if verdict == "FAIL"] == [("model", "0.DoubledWeightGradientDense.weight")]
-    assert "FAIL: 1 of 14 components" in text
+    assert "FAIL: 1 of 21 components" in text
 
 
 def test_a_broken_activation_fails_on_its_input_gradient():
