@@ -43,6 +43,9 @@ from .losses import (
 from .metrics import accuracy, confusion_matrix, cosine_similarity
 from .model import Sequential, TrainingDivergedError
 from .optimizers import SGD, Adam, Optimizer
+from .adaptive_optimizers import Adagrad, AdamW, RMSprop
+from .clipping import clip_grad_norm_
+from .schedulers import CosineAnnealingLR, ExponentialLR, LambdaLR, LRScheduler, ReduceLROnPlateau, StepLR
 from .serialization import ModelFileError, load
 
 __version__ = "0.1.0"
@@ -60,7 +63,17 @@ def square_detector() -> Sequential:
 
 
 __all__ = [
+    "Adagrad",
     "Adam",
+    "AdamW",
+    "CosineAnnealingLR",
+    "ExponentialLR",
+    "LambdaLR",
+    "LRScheduler",
+    "RMSprop",
+    "ReduceLROnPlateau",
+    "StepLR",
+    "clip_grad_norm_",
     "AvgPool1d",
     "AvgPool2d",
     "Callback",

@@ -130,3 +130,69 @@ def test_clip_grad_norm_infinity_norm_equals_torch() -> None:
     )
     for parameter, torch_parameter in zip(model.parameters(), twin.parameters()):
         assert_close(parameter.grad, torch_parameter.grad.tolist())
+
+
+# --- learning-rate schedules --------------------------------------------------
+
+
+def _lr_sequences(make_ours, make_theirs, metrics: list[float] | None = None) -> tuple[list, list]:
+    """The lr of 40 epochs (20 more than the target, to pass a cosine's turn) from purenet and from torch."""
+    optimizer = pn.SGD([pn.Parameter([1.0], "bias")], lr=0.1)
+    torch_optimizer = torch.optim.SGD([torch.zeros(1, dtype=DTYPE, requires_grad=True)], lr=0.1)
+    ours, theirs = make_ours(optimizer), make_theirs(torch_optimizer)
+    our_lrs, their_lrs = [ours.get_last_lr()[0]], [theirs.get_last_lr()[0]]
+    for epoch in range(2 * STEPS):
+        torch_optimizer.step()  # torch warns when the scheduler steps before the optimiser
+        if metrics is None:
+            ours.step()
+            theirs.step()
+        else:
+            ours.step(metrics[epoch])
+            theirs.step(metrics[epoch])
+        our_lrs.append(ours.get_last_lr()[0])
+        their_lrs.append(theirs.get_last_lr()[0])
+        assert optimizer.lr == our_lrs[-1]
+    return our_lrs, their_lrs
+
+
+SCHEDULES = {
+    "StepLR": (lambda o: pn.StepLR(o, 3, 0.5), lambda o: torch.optim.lr_scheduler.StepLR(o, 3, 0.5)),
+    "ExponentialLR": (
+        lambda o: pn.ExponentialLR(o, 0.9),
+        lambda o: torch.optim.lr_scheduler.ExponentialLR(o, 0.9),
+    ),
+    "CosineAnnealingLR": (
+        lambda o: pn.CosineAnnealingLR(o, T_max=7, eta_min=0.001),
+        lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=7, eta_min=0.001),
+    ),
+    "LambdaLR": (
+        lambda o: pn.LambdaLR(o, lambda epoch: min(1.0, (epoch + 1) / 5) * 0.95**epoch),
+        lambda o: torch.optim.lr_scheduler.LambdaLR(o, lambda epoch: min(1.0, (epoch + 1) / 5) * 0.95**epoch),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULES))
+def test_schedule_lr_sequence_equals_torch(name: str) -> None:
+    ours, theirs = _lr_sequences(*SCHEDULES[name])
+    assert_close(ours, theirs)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"mode": "max", "factor": 0.5, "patience": 2, "cooldown": 1},
+        {"factor": 0.3, "patience": 1, "threshold": 0.05, "threshold_mode": "abs", "min_lr": 0.005},
+    ],
+)
+def test_reduce_lr_on_plateau_equals_torch(settings: dict) -> None:
+    # Improving for 6 epochs, then a plateau that wobbles above the best.
+    metrics = [1.0 / (1 + epoch) if epoch < 6 else 0.2 + 0.01 * (epoch % 3) for epoch in range(2 * STEPS)]
+    ours, theirs = _lr_sequences(
+        lambda o: pn.ReduceLROnPlateau(o, **settings),
+        lambda o: torch.optim.lr_scheduler.ReduceLROnPlateau(o, **settings),
+        metrics,
+    )
+    assert_close(ours, theirs)
+    assert len(set(ours)) > 1, "the metrics must make the schedule cut lr at least once"
