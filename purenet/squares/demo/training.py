@@ -333,6 +333,7 @@ class TrainingSession:
         self.training: Training | None = None
         self.history: dict = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
         self.epoch = self.batch = self.batches = 0
+        self.running_loss: float | None = None
         self.pause_requested = False
         self.stop_requested = False
         self.steps_left: int | None = None
@@ -418,6 +419,7 @@ class TrainingSession:
     def after_batch(self, training: Training) -> None:
         """Called by the watcher after each batch: snapshot if it is time, then honour pause and stop."""
         self.batch, self.epoch = training.batch, training.epoch
+        self.running_loss = training.running_loss()
         now = time.monotonic()
         if now - self._last_snapshot >= SNAPSHOT_SECONDS:
             self._last_snapshot = now
@@ -563,6 +565,7 @@ class TrainingSession:
                 "epochs": self.settings["epochs"],
                 "batch": self.batch,
                 "batches": self.batches,
+                "running_loss": self.running_loss,
                 "picture_version": self.picture_version,
                 "history_from": min(since, complete),
                 "history": {name: values[min(since, complete) : complete] for name, values in history.items()},

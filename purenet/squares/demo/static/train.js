@@ -171,11 +171,14 @@ async function pollLoop() {
   if (!state.session) {
     return;
   }
+  const started = performance.now();
   try {
     const answer = await poll();
     const busy = answer.status === "running" || answer.status === "preparing";
     if (answer.status !== "stopped") {
-      schedulePoll(busy ? POLL_MS : IDLE_POLL_MS);
+      // A fixed rate, whatever the answer took: a slow server is not polled less often than it can answer.
+      const elapsed = performance.now() - started;
+      schedulePoll(Math.max(0, (busy ? POLL_MS : IDLE_POLL_MS) - elapsed));
     }
   } catch (error) {
     showError(error.message);
@@ -213,11 +216,14 @@ function show(answer, newPicture) {
   status.dataset.status = answer.status;
   $("message").textContent = answer.message;
   $("epoch").textContent = `epoch ${answer.epoch}`;
-  $("batch").textContent = answer.batches ? `batch ${answer.batch} of ${answer.batches}, of ${answer.epochs} epochs` : "";
-  const running = answer.status === "running";
-  $("start").disabled = running || answer.status === "preparing";
+  const running = answer.running_loss === null ? "" : `, loss so far ${answer.running_loss.toFixed(4)}`;
+  $("batch").textContent = answer.batches
+    ? `batch ${answer.batch} of ${answer.batches}${running} (of ${answer.epochs} epochs)`
+    : "";
+  const training = answer.status === "running";
+  $("start").disabled = training || answer.status === "preparing";
   $("start").textContent = answer.status === "paused" ? "Resume" : "Start";
-  $("pause").disabled = !running;
+  $("pause").disabled = !training;
   const last = (name) => state.history[name][state.history[name].length - 1];
   const figures = [];
   for (const name of ["loss", "val_loss", "accuracy", "val_accuracy"]) {
