@@ -448,3 +448,20 @@ def test_the_gradient_self_check_covers_convolution_and_pooling():
     for name in ("Conv1d", "Conv2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "Flatten", "4.Conv2d.weight"):
         assert name in text
     assert "FAIL" not in text
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_input_gradient_is_a_full_correlation_with_the_flipped_kernel(seed):
+    # stride 1, no padding: dL/dx[c][u] = sum_{o,k} G[o][u - k] w[o][c][k], a cross-correlation of G padded
+    # with K - 1 zeros and the kernel flipped (and its in and out swapped): a true convolution of G with w
+    rng = random.Random(500 + seed)
+    channels, out_channels, kernel = rng.randint(1, 3), rng.randint(1, 3), rng.randint(1, 4)
+    layer = Conv1d(channels, out_channels, kernel, rng=rng)
+    x = random_tensor(rng, (2, channels, rng.randint(kernel, 9)))
+    grad = random_tensor(rng, tensors.tensor_shape(layer.forward(x), "y", 3))
+    transposed = Conv1d(out_channels, channels, kernel, padding=kernel - 1)
+    for c in range(channels):
+        for o in range(out_channels):
+            transposed.weight[c][o][:] = layer.weight[o][c][::-1]
+    transposed.bias[:] = [0.0] * channels
+    assert_close(layer.backward(grad), transposed.forward(grad))
