@@ -43,6 +43,7 @@ from .losses import (
 from .metrics import accuracy, confusion_matrix, cosine_similarity
 from .model import Sequential, TrainingDivergedError
 from .optimizers import SGD, Adam, Optimizer
+from .binary_and_regression_losses import BCEWithLogitsLoss, HuberLoss, L1Loss
 from .adaptive_optimizers import Adagrad, AdamW, RMSprop
 from .clipping import clip_grad_norm_
 from .schedulers import CosineAnnealingLR, ExponentialLR, LambdaLR, LRScheduler, ReduceLROnPlateau, StepLR
@@ -66,6 +67,9 @@ __all__ = [
     "Adagrad",
     "Adam",
     "AdamW",
+    "BCEWithLogitsLoss",
+    "HuberLoss",
+    "L1Loss",
     "CosineAnnealingLR",
     "ExponentialLR",
     "LambdaLR",

@@ -196,3 +196,34 @@ def test_reduce_lr_on_plateau_equals_torch(settings: dict) -> None:
     )
     assert_close(ours, theirs)
     assert len(set(ours)) > 1, "the metrics must make the schedule cut lr at least once"
+
+
+# --- losses -------------------------------------------------------------------
+
+LOSSES = {
+    "BCEWithLogitsLoss": (pn.BCEWithLogitsLoss, torch.nn.BCEWithLogitsLoss, "probability"),
+    "L1Loss": (pn.L1Loss, torch.nn.L1Loss, "number"),
+    "HuberLoss": (pn.HuberLoss, torch.nn.HuberLoss, "number"),
+    "HuberLoss delta 0.3": (lambda: pn.HuberLoss(0.3), lambda: torch.nn.HuberLoss(delta=0.3), "number"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+def test_loss_and_gradient_equal_torch(name: str) -> None:
+    make_ours, make_theirs, kind = LOSSES[name]
+    rng = random.Random(name)
+    for trial in range(STEPS):
+        rows, width = rng.randint(1, 6), rng.randint(1, 3)
+        scale = 40.0 if trial % 4 == 0 else 3.0  # large logits: the stable form must not overflow
+        output = [[rng.uniform(-scale, scale) for _ in range(width)] for _ in range(rows)]
+        if kind == "probability":
+            target = [[float(rng.random() < 0.5) if trial % 2 else rng.random() for _ in range(width)] for _ in range(rows)]
+        else:
+            target = [[rng.uniform(-scale, scale) for _ in range(width)] for _ in range(rows)]
+        ours = make_ours()
+        value = ours.forward(output, target)
+        logits = torch.tensor(output, dtype=DTYPE, requires_grad=True)
+        expected = make_theirs()(logits, torch.tensor(target, dtype=DTYPE))
+        expected.backward()
+        assert_close(value, float(expected.detach()))
+        assert_close(ours.backward(), logits.grad.tolist())
