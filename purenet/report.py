@@ -23,7 +23,7 @@ import platform
 from . import __version__, plot
 from .metrics import confusion_matrix
 from .model import Sequential
-from .safetensors import _write_atomically
+from .serialization import write_atomically
 from .validation import check_integer
 
 Section = tuple[str, str]
@@ -194,4 +194,4 @@ def classification_report(
 
 def write_report(path: str | os.PathLike, page: str) -> None:
     """Write the HTML ``page`` to ``path`` atomically: a crash leaves any old file whole."""
-    _write_atomically(os.fspath(path), page.encode("utf-8"))
+    write_atomically(path, page)

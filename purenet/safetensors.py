@@ -38,10 +38,10 @@ import json
 import math
 import os
 import struct
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .serialization import write_atomically
 from .validation import ArgumentTypeError, is_integer, is_number
 
 HEADER_LENGTH_BYTES = 8
@@ -145,26 +145,7 @@ def save_file(
 ) -> None:
     """Write ``save(tensors, metadata, dtype)`` to ``path`` atomically: a crash leaves any old file whole."""
     data = save(tensors, metadata, dtype)
-    _write_atomically(os.fspath(path), data)
-
-
-def _write_atomically(path: str, data: bytes) -> None:
-    """A temporary file in the same folder, flushed to disk, then renamed over ``path`` (as serialization.save)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    descriptor, temporary = tempfile.mkstemp(prefix=".purenet-", suffix=".tmp", dir=folder)
-    try:
-        # mkstemp makes the file private (0600); give it the mode the old file had, or 0644.
-        mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o644
-        os.chmod(temporary, mode)
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
+    write_atomically(path, data)
 
 
 def _check_text(value: object, what: str) -> None:

@@ -26,7 +26,7 @@ from ..layers.pooling import AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
 from ..layers.reshape import Flatten, Unflatten
 from ..matrices import tensors
 from ..model import Sequential
-from ..safetensors import _write_atomically
+from ..serialization import write_atomically
 from ..validation import ArgumentTypeError, is_integer
 from .protobuf import bytes_field, float_field, integer_field, message, string_field
 
@@ -78,7 +78,7 @@ def export(
     model's logits, so the file answers as ``predict_proba`` does.
     """
     data = to_bytes(model, input_shape, probabilities)
-    _write_atomically(os.fspath(path), data)
+    write_atomically(path, data)
 
 
 def to_bytes(model: Sequential, input_shape: tuple[int, ...] | None = None, probabilities: bool = False) -> bytes:
