@@ -102,7 +102,10 @@ def curves_section(history: dict) -> Section:
     )
     return (
         "Loss and accuracy per epoch",
-        figure(plot.history(history), f"{epochs} epochs; at the end: {final}" if epochs else "no epochs ran"),
+        figure(
+            plot.history(history),
+            f"{epochs} epoch{'s' * (epochs != 1)}; at the end: {final}" if epochs else "no epochs ran",
+        ),
     )
 
 
