@@ -116,6 +116,7 @@ DEFAULTS = {
 
 
 def _bad(message: str) -> RequestError:
+    """A 400 answer with ``message``."""
     return RequestError(HTTPStatus.BAD_REQUEST, message)
 
 
@@ -377,6 +378,7 @@ class TrainingSession:
             self.status = "ready"
 
     def _build(self) -> None:
+        """Fresh weights from the seed, a fresh optimiser, and an empty history."""
         classes = TASKS[self.settings["task"]]["classes"]
         self.model = build_model(len(self.data[0][0]), self.settings, classes)
         self.optimizer = build_optimizer(self.model, self.settings)
@@ -386,6 +388,7 @@ class TrainingSession:
     # --- the worker --------------------------------------------------------------
 
     def _run(self) -> None:
+        """The worker thread: one call of fit, watched by a LiveWatcher, until its epochs end or it is stopped."""
         X, y, X_validation, y_validation = self.data
         try:
             self.model.fit(
@@ -603,6 +606,7 @@ class Trainer:
         self.lock = threading.Lock()
 
     def create(self, settings: dict) -> TrainingSession:
+        """A new session for checked ``settings``; 503 when ``MAX_SESSIONS`` are live (abandoned ones go first)."""
         self.forget_abandoned()
         with self.lock:
             if len(self.sessions) >= MAX_SESSIONS:
@@ -634,6 +638,7 @@ class Trainer:
             session.stop()
 
     def session(self, identifier: object) -> TrainingSession:
+        """The live session called ``identifier``; 400 if it is not a string, 404 if there is none."""
         if not isinstance(identifier, str):
             raise _bad(f"session must be the session's id (a string), got {_shown(identifier)}")
         with self.lock:
