@@ -331,7 +331,6 @@ class TrainingSession:
     # --- state shared with the page ---------------------------------------------
 
     def _reset_state(self) -> None:
-        self.training: Training | None = None
         self.history: dict = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
         self.epoch = self.batch = self.batches = 0
         self.running_loss: float | None = None
@@ -415,7 +414,6 @@ class TrainingSession:
     def publish(self, training: Training) -> None:
         """Called by the watcher when fit begins: the page reads fit's own history from now on."""
         with self.condition:
-            self.training = training
             self.history = training.history
             self.batches = training.batches
 
