@@ -13,9 +13,11 @@ from .interop import from_state_dict
 from .layers import (
     AvgPool1d,
     AvgPool2d,
+    BatchNorm1d,
     Conv1d,
     Conv2d,
     Dense,
+    Dropout,
     Flatten,
     Identity,
     Layer,
@@ -46,6 +48,7 @@ from .optimizers import SGD, Adam, Optimizer
 from .binary_and_regression_losses import BCEWithLogitsLoss, HuberLoss, L1Loss
 from .adaptive_optimizers import Adagrad, AdamW, RMSprop
 from .clipping import clip_grad_norm_
+from .epoch_callbacks import EarlyStopping, LearningRateScheduler
 from .schedulers import CosineAnnealingLR, ExponentialLR, LambdaLR, LRScheduler, ReduceLROnPlateau, StepLR
 from .serialization import ModelFileError, load
 
@@ -71,6 +74,8 @@ __all__ = [
     "HuberLoss",
     "L1Loss",
     "CosineAnnealingLR",
+    "EarlyStopping",
+    "LearningRateScheduler",
     "ExponentialLR",
     "LambdaLR",
     "LRScheduler",
@@ -80,6 +85,8 @@ __all__ = [
     "clip_grad_norm_",
     "AvgPool1d",
     "AvgPool2d",
+    "BatchNorm1d",
+    "Dropout",
     "Callback",
     "Conv1d",
     "Conv2d",

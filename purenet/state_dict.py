@@ -24,9 +24,15 @@ class IncompatibleKeys(NamedTuple):
 
 
 def named_parameters(layers: list[Layer]) -> dict[str, Parameter]:
-    """Every parameter of the layers under its key, in layer order (weight, then bias)."""
+    """Every parameter and buffer of the layers under its key, in layer order.
+
+    Within a layer: weight, bias, then buffers (BatchNorm1d's running_mean and
+    running_var), as PyTorch's state_dict orders them.
+    """
     return {
-        f"{index}.{parameter.name}": parameter for index, layer in enumerate(layers) for parameter in layer.parameters()
+        f"{index}.{tensor.name}": tensor
+        for index, layer in enumerate(layers)
+        for tensor in layer.parameters() + layer.buffers()
     }
 
 

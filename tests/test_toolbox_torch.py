@@ -227,3 +227,64 @@ def test_loss_and_gradient_equal_torch(name: str) -> None:
         expected.backward()
         assert_close(value, float(expected.detach()))
         assert_close(ours.backward(), logits.grad.tolist())
+
+
+# --- layers -------------------------------------------------------------------
+
+
+def test_batchnorm_network_equals_torch_over_20_steps() -> None:
+    """Forward, every gradient (input included) and the running statistics after each step, then evaluation."""
+    rng = random.Random(21)
+    model = pn.Sequential(pn.Dense(3, 6, rng=rng), pn.BatchNorm1d(6, momentum=0.3), pn.Tanh(), pn.Dense(6, 2, rng=rng))
+    twin = torch.nn.Sequential(
+        torch.nn.Linear(3, 6), torch.nn.BatchNorm1d(6, momentum=0.3), torch.nn.Tanh(), torch.nn.Linear(6, 2)
+    ).to(DTYPE)
+    with torch.no_grad():
+        for index in (0, 3):
+            twin[index].weight.copy_(torch.tensor(model.layers[index].weight, dtype=DTYPE))
+            twin[index].bias.copy_(torch.tensor(model.layers[index].bias, dtype=DTYPE))
+    ours, theirs = pn.SGD(model.parameters(), lr=0.1), torch.optim.SGD(twin.parameters(), lr=0.1)
+    loss = pn.CrossEntropyLoss()
+    for step in range(STEPS):
+        inputs, targets = _data(500 + step, rows=rng.randint(2, 8))
+        ours.zero_grad()
+        outputs = model.forward(inputs)
+        loss.forward(outputs, targets)
+        input_gradient = model.backward(loss.backward(), input_gradient=True)
+        theirs.zero_grad()
+        torch_inputs = torch.tensor(inputs, dtype=DTYPE, requires_grad=True)
+        torch_outputs = twin(torch_inputs)
+        torch.nn.functional.cross_entropy(torch_outputs, torch.tensor(targets)).backward()
+        assert_close(outputs, torch_outputs.tolist())
+        assert_close(input_gradient, torch_inputs.grad.tolist())
+        for parameter, torch_parameter in zip(model.parameters(), twin.parameters()):
+            assert_close(parameter.grad, torch_parameter.grad.tolist())
+        ours.step()
+        theirs.step()
+        assert_close(list(model.layers[1].running_mean), twin[1].running_mean.tolist())
+        assert_close(list(model.layers[1].running_var), twin[1].running_var.tolist())
+    assert model.layers[1].num_batches_tracked == int(twin[1].num_batches_tracked)
+    twin.eval()
+    inputs, _ = _data(999)
+    assert_close(model.eval().forward(inputs), twin(torch.tensor(inputs, dtype=DTYPE)).tolist())
+    assert_close(model.predict_proba(inputs), torch.softmax(twin(torch.tensor(inputs, dtype=DTYPE)), 1).tolist())
+
+
+def test_dropout_with_torch_mask_equals_torch() -> None:
+    """torch draws the mask (its generator differs from Python's); purenet, given that mask, computes the same."""
+    dropped = 0
+    for step in range(STEPS):
+        p = 0.1 + 0.04 * step
+        inputs, _ = _data(700 + step)
+        torch_inputs = torch.tensor(inputs, dtype=DTYPE, requires_grad=True)
+        torch.manual_seed(step)
+        torch_outputs = torch.nn.functional.dropout(torch_inputs, p=p, training=True)
+        mask = (torch_outputs != 0).to(DTYPE).tolist()  # torch's own mask (inputs are never exactly 0)
+        upstream = torch.tensor(_data(800 + step)[0], dtype=DTYPE)
+        (torch_outputs * upstream).sum().backward()
+        layer = pn.Dropout(p, rng=step)
+        layer.fixed_mask = mask
+        assert_close(layer.forward(inputs), torch_outputs.tolist())
+        assert_close(layer.backward(upstream.tolist()), torch_inputs.grad.tolist())
+        dropped += sum(kept == 0.0 for row in mask for kept in row)
+    assert dropped > 0, "torch must have dropped some values for the comparison to mean anything"

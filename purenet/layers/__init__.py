@@ -4,10 +4,12 @@ from .activations import Identity, LeakyReLU, Linear, Pass, ReLU, Sigmoid, Softm
 from .base import Layer, Parameter
 from .convolution import Conv1d, Conv2d
 from .dense import Dense
+from .dropout import Dropout
+from .normalization import BatchNorm1d
 from .pooling import AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
 from .reshape import Flatten, Unflatten
 
 __all__ = [
-    "AvgPool1d", "AvgPool2d", "Conv1d", "Conv2d", "Dense", "Flatten", "Identity", "Layer", "LeakyReLU", "Linear",
+    "AvgPool1d", "AvgPool2d", "BatchNorm1d", "Conv1d", "Conv2d", "Dense", "Dropout", "Flatten", "Identity", "Layer", "LeakyReLU", "Linear",
     "MaxPool1d", "MaxPool2d", "Parameter", "Pass", "ReLU", "Sigmoid", "Softmax", "Tanh", "Unflatten",
 ]

@@ -66,7 +66,29 @@ class Parameter(list):
 
 
 class Layer:
-    """Base class: subclasses implement ``forward`` and ``backward``."""
+    """Base class: subclasses implement ``forward`` and ``backward``.
+
+    ``training`` (True until ``eval()``) is PyTorch's flag: Dropout and
+    BatchNorm1d behave differently in training and in evaluation
+    (docs/regularisation.md); the other layers ignore it.
+    """
+
+    training = True
+
+    def train(self, mode: bool = True) -> Layer:
+        """Training mode (``mode=False``: evaluation mode); returns the layer, as PyTorch does."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"train: mode must be True or False, got {type(mode).__name__} {mode!r}")
+        self.training = mode
+        return self
+
+    def eval(self) -> Layer:
+        """Evaluation mode: ``train(False)``."""
+        return self.train(False)
+
+    def buffers(self) -> list[Parameter]:
+        """Tensors the layer keeps that are not trained (BatchNorm1d's running statistics); saved in state_dict."""
+        return []
 
     def forward(self, x: Matrix) -> Matrix:
         """Output for a batch x (batch x in_features)."""
@@ -114,3 +136,21 @@ class Layer:
     def _require_forward(self, saved: object) -> None:
         if saved is None:
             raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+
+
+def forward_in_evaluation_mode(layers: list[Layer], x: Matrix) -> Matrix:
+    """The layers run in order on x in evaluation mode; each layer's own mode is restored afterwards.
+
+    ``predict`` and ``evaluate`` use it, so that a prediction never drops
+    units or moves BatchNorm1d's running statistics, even in the middle of ``fit``.
+    """
+    modes = [layer.training for layer in layers]
+    try:
+        for layer in layers:
+            layer.training = False
+        for layer in layers:
+            x = layer.forward(x)
+        return x
+    finally:
+        for layer, mode in zip(layers, modes):
+            layer.training = mode
