@@ -22,6 +22,8 @@ from .squares import drawing, quickdraw, recipe as squares, run_report as square
 from .layers import Dense, ReLU
 from .model import Sequential
 from .optimizers import Adam
+from .checkpoint import Checkpoint, check_options
+from .interrupt import TrainingInterrupted
 from .serialization import load
 
 
@@ -32,16 +34,25 @@ def train_spiral(arguments: argparse.Namespace) -> int:
     rng = random.Random(arguments.seed)
     model = Sequential(Dense(2, arguments.hidden, rng=rng), ReLU(), Dense(arguments.hidden, 3, rng=rng))
     print(model.summary())
-    history = model.fit(
-        X_train,
-        y_train,
-        optimizer=Adam(model.parameters(), lr=arguments.lr),
-        epochs=arguments.epochs,
-        batch_size=arguments.batch_size,
-        seed=arguments.seed,
-        # The report's validation curve: measuring on the held-out points changes no weight.
-        validation=(X_test, y_test) if arguments.report else None,
-    )
+    options = {"task": "spiral", "points": arguments.points, "hidden": arguments.hidden, "lr": arguments.lr,
+               "batch_size": arguments.batch_size, "seed": arguments.seed, "report": bool(arguments.report)}
+    if arguments.resume:
+        check_options(arguments.resume, options, SPIRAL_FLAGS)
+    try:
+        history = model.fit(
+            X_train,
+            y_train,
+            optimizer=Adam(model.parameters(), lr=arguments.lr),
+            epochs=arguments.epochs,
+            batch_size=arguments.batch_size,
+            seed=arguments.seed,
+            # The report's validation curve: measuring on the held-out points changes no weight.
+            validation=(X_test, y_test) if arguments.report else None,
+            callbacks=[Checkpoint(arguments.checkpoint, options)] if arguments.checkpoint else None,
+            resume=arguments.resume,
+        )
+    except TrainingInterrupted as stop:
+        return _interrupted(stop, model, arguments, {"task": "spiral"})
     result = model.evaluate(X_test, y_test)
     print(f"held-out accuracy: {result['accuracy']:.1%} on {len(X_test)} fresh spiral points")
     if arguments.report:
@@ -59,6 +70,27 @@ def train_spiral(arguments: argparse.Namespace) -> int:
         model.save(arguments.out, metadata={"task": "spiral", "test_accuracy": result["accuracy"]})
         print(f"saved the model to {arguments.out}")
     return 0
+
+
+SPIRAL_FLAGS = {"points": "--points", "hidden": "--hidden", "lr": "--lr", "batch_size": "--batch-size",
+                "seed": "--seed", "report": "--report"}
+
+
+def _interrupted(stop: TrainingInterrupted, model: Sequential, arguments: argparse.Namespace, metadata: dict) -> int:
+    """Ctrl-C: save what was kept (the last whole epoch) to --out, say how to resume; exit status 130."""
+    print(f"\ninterrupted: kept the model as it was after epoch {stop.epoch} of {stop.epochs}", file=sys.stderr)
+    if arguments.out:
+        model.save(arguments.out, metadata=dict(metadata, epochs_done=stop.epoch))
+        print(f"saved it to {arguments.out}", file=sys.stderr)
+    if stop.checkpoint:
+        command = [sys.executable, "-m", "purenet"] + [
+            word for word in (arguments.command_line or []) if word != "--resume" and word != arguments.resume
+        ]
+        resume = shlex.join(command + ["--resume", stop.checkpoint])
+        print(f"checkpoint: {stop.checkpoint}\nresume with: {resume}", file=sys.stderr)
+    else:
+        print("(add --checkpoint FILE to be able to resume an interrupted run)", file=sys.stderr)
+    return 130
 
 
 def train_squares(arguments: argparse.Namespace) -> int:
@@ -302,6 +334,9 @@ def build_parser() -> argparse.ArgumentParser:
     spiral.add_argument("--out", type=_output_file, help="save the trained model to this JSON file")
     spiral.add_argument("--report", type=_output_file, metavar="FILE.html",
                         help="write a report of the run: curves, confusion matrix, decision regions, worst samples")
+    spiral.add_argument("--checkpoint", type=_output_file, metavar="FILE.json",
+                        help="write a checkpoint after every epoch (docs/checkpoints.md)")
+    spiral.add_argument("--resume", metavar="FILE.json", help="go on from a checkpoint, with the same options")
     spiral.set_defaults(run=train_spiral)
 
     square = tasks.add_parser("squares", help="the square detector: drawings -> 1024 -> 32 LeakyReLU -> 2")
@@ -391,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
     arguments = parser.parse_args(argv)
+    arguments.command_line = list(sys.argv[1:] if argv is None else argv)  # to print the command that resumes
     try:
         return arguments.run(arguments)
     except BrokenPipeError:

@@ -19,9 +19,8 @@ from .callbacks import Callback, CallbackList, DivergenceGuard, DyingReLUMonitor
 from .callbacks import TrainingDivergedError  # noqa: F401  (raised by DivergenceGuard; importable from here as before)
 from .layers import Dense, Layer, Softmax
 from .layers.activations import softmax_row
-from .layers.base import Parameter, forward_in_evaluation_mode
+from .layers.base import Parameter
 from .layers.reshape import Flatten, Unflatten
-from .binary_and_regression_losses import sigmoid
 from .losses import Loss, ProbabilityCrossEntropy, SoftmaxCrossEntropy
 from .matrices import Matrix
 from .metrics import accuracy
@@ -116,41 +115,30 @@ class Sequential:
         for layer in self.layers:
             layer.zero_grad()
 
-    def train(self, mode: bool = True) -> Sequential:
-        """Every layer in training mode (``mode=False``: evaluation), as PyTorch; ``fit`` starts with it."""
-        for layer in self.layers:
-            layer.train(mode)
-        return self
-
-    def eval(self) -> Sequential:
-        """Every layer in evaluation mode (Dropout passes values on, BatchNorm1d uses its running statistics)."""
-        return self.train(False)
-
     # --- using a trained model --------------------------------------------
 
     def predict_proba(self, X: object) -> Matrix:
-        """Class probabilities per sample (in evaluation mode): the output itself if the model ends in Softmax,
-        the sigmoid of a single output (a logit for BCEWithLogitsLoss), otherwise the softmax of the logits."""
-        outputs = forward_in_evaluation_mode(self.layers, matrices.as_matrix(X, "X"))
+        """Class probabilities per sample: the output itself if the model ends in Softmax,
+        otherwise the softmax of the output (read as logits)."""
+        outputs = self.forward(matrices.as_matrix(X, "X"))
         if isinstance(self.layers[-1], Softmax):
             return outputs
-        return [[sigmoid(row[0])] if len(row) == 1 else softmax_row(row) for row in outputs]
+        return [softmax_row(row) for row in outputs]
 
     def predict(self, X: object) -> list[int]:
-        """The predicted class per sample, in evaluation mode: the argmax of the output (1 if a single logit is > 0)."""
-        outputs = forward_in_evaluation_mode(self.layers, matrices.as_matrix(X, "X"))
-        return [int(row[0] > 0.0) for row in outputs] if len(outputs[0]) == 1 else matrices.argmax_rows(outputs)
+        """The predicted class index per sample (the argmax of the output)."""
+        return matrices.argmax_rows(self.forward(matrices.as_matrix(X, "X")))
 
     def evaluate(self, X: object, y: object, loss: Loss | None = None) -> dict:
         """``{"loss": ..., "accuracy": ...}`` on the samples X with labels y.
 
-        In evaluation mode. ``loss`` defaults to ``default_loss()``, as in ``fit``. Accuracy is
+        ``loss`` defaults to ``default_loss()``, as in ``fit``. Accuracy is
         ``None`` for targets that are not classes.
         """
         X = matrices.as_matrix(X, "X")
         y = labels(y, len(X), "y")
         loss = loss if loss is not None else self.default_loss()
-        outputs = forward_in_evaluation_mode(self.layers, X)
+        outputs = self.forward(X)
         return {
             "loss": loss.forward(outputs, y),
             "accuracy": accuracy(outputs, y) if is_classification(y) else None,
@@ -232,6 +220,8 @@ class Sequential:
         verbose: int = 1,
         stream: TextIO | None = None,
         callbacks: list[Callback] | None = None,
+        checkpoint: str | None = None,
+        resume: str | None = None,
     ) -> dict:
         """Train with mini-batch gradient descent and return the history.
 
@@ -251,6 +241,8 @@ class Sequential:
                 after fit's own: ``Validation`` (with ``validation``),
                 ``DivergenceGuard``, ``ProgressLogger`` (with ``verbose=1``),
                 ``DyingReLUMonitor``.
+            checkpoint, resume: write a checkpoint after every epoch; go on from one, bit for bit
+                (docs/checkpoints.md). Ctrl-C keeps the last whole epoch, raises ``TrainingInterrupted``.
 
         Returns ``{"loss": [...], "accuracy": [...], "val_loss": [...],
         "val_accuracy": [...]}``, one value per epoch. Training loss and
@@ -263,7 +255,6 @@ class Sequential:
         X = matrices.as_matrix(X, "X")
         y = labels(y, len(X), "y")
         loss, optimizer = loss_and_optimizer(self, loss, optimizer)
-        self.train()  # Dropout and BatchNorm1d train as they should; predict and evaluate switch by themselves
         check_integer(epochs, "fit: epochs", minimum=1)
         check_integer(batch_size, "fit: batch_size", minimum=1)
         if verbose not in (0, 1):
@@ -274,9 +265,12 @@ class Sequential:
         own += [DivergenceGuard()] + ([ProgressLogger(stream)] if verbose else []) + [DyingReLUMonitor()]
         callbacks = CallbackList([] if callbacks is None else callbacks, first=own)
         training = Training(self, loss, optimizer, X, y, epochs, batch_size, shuffle, rng)
+        # Imported here: checkpoints are model files, whose module imports this one.
+        from .checkpoint import prepare
 
+        first_epoch = prepare(training, callbacks, seed, checkpoint, resume)
         callbacks.on_train_begin(training)
-        for epoch in range(1, epochs + 1):
+        for epoch in range(first_epoch, epochs + 1):
             training.start_epoch(epoch)  # reshuffles
             callbacks.on_epoch_begin(training)
             for batch_x, batch_y in training.mini_batches():

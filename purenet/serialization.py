@@ -104,11 +104,16 @@ def to_dict(model: Sequential, metadata: dict | None = None) -> dict:
     }
 
 
-def save(model: Sequential, path: str | os.PathLike, metadata: dict | None = None) -> None:
+def save(
+    model: Sequential, path: str | os.PathLike, metadata: dict | None = None, optimizer: object = None
+) -> None:
     """Write the model to ``path`` atomically: a temporary file in the same folder, then a rename.
 
     A crash during the write leaves the old file (if any) untouched. Refuses
-    NaN and infinite weights with a ``ValueError`` naming the layer.
+    NaN and infinite weights with a ``ValueError`` naming the layer. With an
+    ``optimizer`` the file also holds ``"optimizer": {"type": "Adam",
+    "state_dict": ...}`` (its moments or momentum), which ``load`` passes over
+    and ``purenet.load_checkpoint`` returns, so that training can go on.
     """
     if not isinstance(model, Sequential):
         raise TypeError(f"save: model must be a Sequential, got {type(model).__name__}")
@@ -119,8 +124,16 @@ def save(model: Sequential, path: str | os.PathLike, metadata: dict | None = Non
                     f"save: layer {index} ({type(layer).__name__}) has a NaN or infinite {parameter.name}; "
                     "refusing to save a broken model"
                 )
+    data = to_dict(model, metadata)
+    if optimizer is not None:
+        # Imported here: optimizers do not need the file format, and the format does not need them to load.
+        from .optimizers import Optimizer
+
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"save: optimizer must be an Optimizer such as Adam(...), got {type(optimizer).__name__}")
+        data["optimizer"] = {"type": type(optimizer).__name__, "state_dict": optimizer.state_dict()}
     try:
-        text = json.dumps(to_dict(model, metadata), allow_nan=False, separators=(",", ":"))
+        text = json.dumps(data, allow_nan=False, separators=(",", ":"))
     except (TypeError, ValueError) as error:
         # The weights were checked above, so what json refuses is in the metadata.
         raise ValueError(
@@ -185,6 +198,15 @@ def _refuse_constant(name: str) -> float:
 def load(path: str | os.PathLike) -> Sequential:
     """Read a model written by ``save``; raises ``ModelFileError`` (a ``ValueError``) if anything is off."""
     path = os.fspath(path)
+    data = read_json(path)
+    try:
+        return from_dict(data)
+    except ModelFileError as error:
+        raise ModelFileError(f"{path}: {error}") from None
+
+
+def read_json(path: str) -> object:
+    """The JSON value in the file at ``path``; anything unreadable is a ``ModelFileError`` naming the file."""
     try:
         with open(path, encoding="utf-8") as file:
             text = file.read()
@@ -193,7 +215,7 @@ def load(path: str | os.PathLike) -> Sequential:
     except (OSError, UnicodeDecodeError) as error:
         raise ModelFileError(f"{path}: cannot read the model file ({error})") from None
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        return json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         raise ModelFileError(
             f"{path}: not valid JSON at line {error.lineno}, column {error.colno} ({error.msg}); "
@@ -202,10 +224,6 @@ def load(path: str | os.PathLike) -> Sequential:
     except (ModelFileError, ValueError, RecursionError) as error:
         # ValueError: an integer too long to read; RecursionError: lists nested thousands deep.
         raise ModelFileError(f"{path}: not a model file ({type(error).__name__}: {error})") from None
-    try:
-        return from_dict(data)
-    except ModelFileError as error:
-        raise ModelFileError(f"{path}: {error}") from None
 
 
 def from_dict(data: object) -> Sequential:
