@@ -124,3 +124,15 @@ def test_the_unnormalised_drawings_are_not_the_normalised_ones():
     data = experiment.prepare_data(4, 4)
     assert all(normalised != unnormalised for normalised, unnormalised
                in zip(data["test_grids"], data["test_unnormalised_grids"]))
+
+
+def test_the_clock_is_checked_and_either_clock_stops_training():
+    data = experiment.prepare_data(20, 4)
+    X = [experiment.read(g, experiment.hilbert_order()) for g in data["train_grids"]]
+    with pytest.raises(ValueError, match="clock must be one of"):
+        experiment.train_for(experiment.build_network("dense", random.Random(0)), X, data["train_labels"], 1.0, 0,
+                             clock="sundial")
+    for clock in experiment.CLOCKS:
+        figures = experiment.train_for(experiment.build_network("dense", random.Random(0)), X, data["train_labels"],
+                                       seconds=0.0, seed=0, clock=clock)
+        assert figures["samples"] == 0 and figures["clock"] == clock
