@@ -34,14 +34,12 @@ from .training import Training
 from .validation import is_integer
 
 CHECKPOINT_VERSION = 1
-# the options fit itself checks: a run resumed with another batch size, order or data is another run
-FIT_OPTIONS = ("batch_size", "shuffle", "seed", "samples")
 
 
 def fit_options(training: Training, seed: int) -> dict:
-    """The options of a ``fit`` run that a resumed run must share."""
+    """The options of a ``fit`` run that a resumed run must share: another batch size, order or data is another run."""
     return {"batch_size": training.batch_size, "shuffle": training.shuffle, "seed": seed,
-            "samples": len(training.inputs)}
+            "training_samples": len(training.inputs)}
 
 
 def snapshot(training: Training, callbacks: list[Callback], options: dict, model_file: bool = True) -> dict:

@@ -72,6 +72,8 @@ def train_spiral(arguments: argparse.Namespace) -> int:
     return 0
 
 
+SQUARES_FLAGS = {"size": "--size", "samples": "--samples", "hidden": "--hidden", "batch_size": "--batch-size",
+                 "lr": "--lr", "optimizer": "--optimizer", "seed": "--seed", "extra": "--extra"}
 SPIRAL_FLAGS = {"points": "--points", "hidden": "--hidden", "lr": "--lr", "batch_size": "--batch-size",
                 "seed": "--seed", "report": "--report"}
 
@@ -104,19 +106,29 @@ def train_squares(arguments: argparse.Namespace) -> int:
         extra_files.append({"file": path, "label": label, "drawings": len(drawings)})
         print(f"extra drawings: {len(drawings)} from {path} as {label!r}")
     keep_history = squares_report.KeepHistory()
-    model, report = squares.train(
-        samples=arguments.samples,
-        size=arguments.size,
-        hidden=arguments.hidden,
-        epochs=arguments.epochs,
-        batch_size=arguments.batch_size,
-        lr=arguments.lr,
-        optimizer=arguments.optimizer,
-        seed=arguments.seed,
-        verbose=0 if arguments.quiet else 1,
-        extra=extra,
-        callbacks=[keep_history],
-    )
+    options = {"task": "squares", "size": arguments.size, "samples": arguments.samples, "hidden": arguments.hidden,
+               "batch_size": arguments.batch_size, "lr": arguments.lr, "optimizer": arguments.optimizer,
+               "seed": arguments.seed, "extra": [list(pair) for pair in arguments.extra or []]}
+    if arguments.resume:
+        check_options(arguments.resume, options, SQUARES_FLAGS)
+    saver = [Checkpoint(arguments.checkpoint, options)] if arguments.checkpoint else []
+    try:
+        model, report = squares.train(
+            samples=arguments.samples,
+            size=arguments.size,
+            hidden=arguments.hidden,
+            epochs=arguments.epochs,
+            batch_size=arguments.batch_size,
+            lr=arguments.lr,
+            optimizer=arguments.optimizer,
+            seed=arguments.seed,
+            verbose=0 if arguments.quiet else 1,
+            extra=extra,
+            callbacks=[keep_history] + saver,
+            resume=arguments.resume,
+        )
+    except TrainingInterrupted as stop:
+        return _interrupted(stop, stop.model, arguments, {"task": "squares"})
     if extra:
         counts = report["extra"]
         print(
@@ -363,6 +375,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="write a report of the run: curves, confusion matrix, accuracy per kind, the first "
                              "layer's weights as images, the hardest fresh drawings")
     square.add_argument("--quiet", action="store_true", help="no progress bar")
+    square.add_argument("--checkpoint", type=_output_file, metavar="FILE.json",
+                        help="write a checkpoint after every epoch (docs/checkpoints.md)")
+    square.add_argument("--resume", metavar="FILE.json", help="go on from a checkpoint, with the same options")
     square.set_defaults(run=train_squares)
 
     evaluate = commands.add_parser(

@@ -20,12 +20,12 @@ class TrainingInterrupted(KeyboardInterrupt):
     """Ctrl-C stopped ``fit``: the model is back as it was after ``epoch`` (0: before training).
 
     A ``KeyboardInterrupt``, so code that catches Ctrl-C still does; ``checkpoint`` is
-    the file holding that state, if ``fit`` wrote one.
+    the file holding that state, if ``fit`` wrote one, and ``model`` the model (as kept).
     """
 
-    def __init__(self, epoch: int, epochs: int, checkpoint: str | None) -> None:
+    def __init__(self, epoch: int, epochs: int, checkpoint: str | None, model: object = None) -> None:
         super().__init__(f"interrupted: the model is as it was after epoch {epoch} of {epochs}")
-        self.epoch, self.epochs, self.checkpoint = epoch, epochs, checkpoint
+        self.epoch, self.epochs, self.checkpoint, self.model = epoch, epochs, checkpoint, model
 
 class InterruptHandler(Callback):
     """Ctrl-C during ``fit``: finish the batch, put the model back as it was after the last whole epoch, stop.
@@ -65,7 +65,8 @@ class InterruptHandler(Callback):
             savers = [callback for callback in self.callbacks if isinstance(callback, Checkpoint)]
             for saver in savers:  # so that a run stopped in its first epoch can be resumed too
                 saver.write(training)
-            raise TrainingInterrupted(training.epoch, training.epochs, savers[0].path if savers else None)
+            raise TrainingInterrupted(training.epoch, training.epochs, savers[0].path if savers else None,
+                                     training.model)
 
     def _keep(self, training: Training) -> dict:
         return snapshot(training, self.callbacks, {}, model_file=False)

@@ -60,7 +60,7 @@ def test_the_checkpoint_of_every_epoch_is_the_model_of_a_run_that_long(tmp_path)
     run(4, checkpoint=path)
     short_model, _, _ = run(4)
     assert pn.load(path).state_dict() == short_model.state_dict()  # a checkpoint is a model file too
-    assert load_checkpoint(path)["training"]["options"] == {"batch_size": 7, "shuffle": True, "seed": 11, "samples": 60}
+    assert load_checkpoint(path)["training"]["options"] == {"batch_size": 7, "shuffle": True, "seed": 11, "training_samples": 60}
 
 
 RESUME_ELSEWHERE = """
@@ -196,3 +196,15 @@ def test_a_checkpoint_callback_stores_the_options_it_is_given(tmp_path):
     path = tmp_path / "run.json"
     run(1, callbacks=[Checkpoint(path, {"task": "spiral", "hidden": 8})])
     assert load_checkpoint(path)["training"]["options"] == {"task": "spiral", "hidden": 8}
+
+
+def test_the_command_line_resumes_a_squares_run_bit_for_bit(tmp_path, capsys):
+    options = ["train", "squares", "--samples", "100", "--size", "8", "--hidden", "4", "--quiet"]
+    checkpoint, out, full = tmp_path / "run.json", tmp_path / "resumed.json", tmp_path / "full.json"
+    assert main(options + ["--epochs", "1", "--checkpoint", str(checkpoint), "--out", str(tmp_path / "a.json")]) == 0
+    assert main(options + ["--epochs", "3", "--resume", str(checkpoint), "--out", str(out)]) == 0
+    assert main(options + ["--epochs", "3", "--out", str(full)]) == 0
+    assert load(out).state_dict() == load(full).state_dict()
+    capsys.readouterr()
+    assert main(options + ["--optimizer", "sgd", "--epochs", "3", "--resume", str(checkpoint)]) == 2
+    assert "was written with --optimizer 'adam', this run has --optimizer 'sgd'" in capsys.readouterr().err

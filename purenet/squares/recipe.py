@@ -169,6 +169,7 @@ def train(
     stream: TextIO | None = None,
     extra: list[tuple[str, object]] | None = None,
     callbacks: list | None = None,
+    resume: str | None = None,
 ) -> tuple[Sequential, dict]:
     """Generate drawings, split 80 / 10 / 10 into train / validation / test, and train.
 
@@ -185,7 +186,8 @@ def train(
     split: drawings the model never saw, never a running training average),
     with ``"extra": {"train", "validation", "test"}``, how many extra
     drawings went to each part.  See docs/squares.md, "Real drawings".
-    ``callbacks`` are passed to ``fit`` (``train squares --report`` keeps the history with one).
+    ``callbacks`` are passed to ``fit`` (``train squares --report`` keeps the history with one),
+    and so is ``resume``, a checkpoint to go on from (docs/checkpoints.md).
     """
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}")
@@ -229,6 +231,7 @@ def train(
         verbose=verbose,
         stream=stream or sys.stderr,
         callbacks=callbacks or [],
+        resume=resume,
     )
     return model, {**report(model, test, size, seed), "extra": extra_counts}
 
