@@ -144,6 +144,10 @@ def _check_training(training: object, layer_count: int) -> None:
             raise ModelFileError(f"checkpoint 'training.{name}' must be a {kind.__name__}, got {type(value).__name__}")
     if training["epoch"] < 0:
         raise ModelFileError(f"checkpoint epoch must be 0 or more, got {training['epoch']}")
+    if not all(is_integer(index) for index in training["order"]):
+        raise ModelFileError("checkpoint 'training.order' must be a list of sample indices")
+    if not all(isinstance(values, list) for values in training["history"].values()):
+        raise ModelFileError("checkpoint 'training.history' must map each figure to a list of values")
 
 
 def resume(path: str | os.PathLike, training: Training, callbacks: list[Callback], options: dict) -> int:
