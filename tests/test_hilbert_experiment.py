@@ -136,3 +136,10 @@ def test_the_clock_is_checked_and_either_clock_stops_training():
         figures = experiment.train_for(experiment.build_network("dense", random.Random(0)), X, data["train_labels"],
                                        seconds=0.0, seed=0, clock=clock)
         assert figures["samples"] == 0 and figures["clock"] == clock
+
+
+def test_measure_reads_the_shipped_model_in_hilbert_order():
+    data = experiment.prepare_data(4, 6)
+    figures = experiment.measure(experiment.recipe.square_detector(), experiment.hilbert_order(), data, sweep_drawings=1)
+    assert figures["parameters"] == experiment.DENSE_BUDGET
+    assert 0.0 <= figures["held_out_accuracy"] <= 1.0
