@@ -31,14 +31,14 @@ import json
 import os
 import tempfile
 
-from .layers import Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from .layers import BatchNorm1d, Dense, Dropout, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from .layers.base import Layer
 from .layers.convolution import Conv1d, Conv2d
 from .layers.pooling import AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
 from .layers.reshape import Flatten, Unflatten
 from .matrices import tensors
 from .model import Sequential
-from .validation import check_integer, is_finite, is_number
+from .validation import check_integer, is_finite, is_integer, is_number
 
 FORMAT_NAME = "purenet-model"
 FORMAT_VERSION = 1
@@ -59,6 +59,8 @@ LAYER_TYPES: dict[str, type[Layer]] = {
     "AvgPool2d": AvgPool2d,
     "Flatten": Flatten,
     "Unflatten": Unflatten,
+    "Dropout": Dropout,
+    "BatchNorm1d": BatchNorm1d,
 }
 # The identity's earlier names, read (never written) so that older files still load, without a warning.
 OLD_LAYER_NAMES = {"Linear": "Identity", "Pass": "Identity"}
@@ -74,6 +76,8 @@ CONFIG_KEYS = {
     "AvgPool1d": POOLING_KEYS,
     "AvgPool2d": POOLING_KEYS,
     "Unflatten": {"shape"},
+    "Dropout": {"p"},
+    "BatchNorm1d": {"num_features", "eps", "momentum"},
 }
 
 
@@ -93,7 +97,7 @@ def to_dict(model: Sequential, metadata: dict | None = None) -> dict:
                 f"({', '.join(LAYER_TYPES)}), so load could not rebuild it"
             )
         entry: dict = {"type": kind, "config": layer.config()}
-        for parameter in layer.parameters():
+        for parameter in layer.parameters() + layer.buffers():  # BatchNorm1d's running statistics too
             entry[parameter.name] = tensors.reshape(tensors.flatten(parameter), _shape_of(parameter))
         layers.append(entry)
     return {
@@ -286,6 +290,11 @@ def _layer_from_dict(index: int, entry: object) -> Layer:
             raise ModelFileError(f"{where} ({kind}) has an invalid config: {error}") from None
         weight = _numbers(entry.get("weight"), shape, f"{where} weight")
         bias = _numbers(entry.get("bias"), shape[:1], f"{where} bias")
+    elif kind == "BatchNorm1d":
+        if not is_integer(config["num_features"]) or config["num_features"] < 1:
+            raise ModelFileError(f"{where} (BatchNorm1d) has an invalid num_features {_short(config['num_features'])}")
+        vectors = {name: _numbers(entry.get(name), (config["num_features"],), f"{where} {name}")
+                   for name in ("weight", "bias", "running_mean", "running_var")}
     try:
         layer = LAYER_TYPES[kind](**config)
     except (TypeError, ValueError) as error:
@@ -293,6 +302,9 @@ def _layer_from_dict(index: int, entry: object) -> Layer:
     if weight is not None:
         layer.weight[:] = weight
         layer.bias[:] = bias
+    if kind == "BatchNorm1d":
+        for name, values in vectors.items():
+            getattr(layer, name)[:] = values
     return layer
 
 

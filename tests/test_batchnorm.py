@@ -112,3 +112,15 @@ def test_state_dict_holds_running_statistics_under_pytorch_keys() -> None:
 def test_bad_input_is_explained(action, error, message: str) -> None:
     with pytest.raises(error, match=message):
         action()
+
+
+def test_save_and_load_keep_running_statistics_and_dropout(tmp_path) -> None:
+    model = pn.Sequential(pn.Dense(3, 3, rng=1), pn.BatchNorm1d(3, momentum=0.2), pn.ReLU(), pn.Dropout(0.25))
+    model.forward(_batch(11))
+    path = tmp_path / "model.json"
+    model.save(str(path))
+    loaded = pn.load(str(path))
+    assert_close(list(loaded.state_dict().values()), list(model.state_dict().values()))
+    assert (loaded.layers[1].eps, loaded.layers[1].momentum, loaded.layers[3].p) == (1e-5, 0.2, 0.25)
+    x = _batch(12)
+    assert_close(loaded.predict_proba(x), model.predict_proba(x))

@@ -22,7 +22,7 @@ from .base import Layer
 class Dropout(Layer):
     """Inverted dropout on a batch (batch x features), PyTorch's ``nn.Dropout(p=0.5)``.
 
-    ``rng`` is a ``random.Random`` or a seed, so the masks are reproducible.
+    ``rng`` is a ``random.Random`` or a seed (None: seed 0, as ``Dense``), so the masks are reproducible.
     After a forward pass in training, ``mask`` holds the 0/1 mask it drew;
     set ``fixed_mask`` to a mask (batch x features of 0.0 and 1.0) to use it
     in every forward pass instead of drawing one (gradient checks need the
@@ -35,7 +35,9 @@ class Dropout(Layer):
             raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p!r}")
         if isinstance(rng, random.Random):
             self.rng = rng
-        elif rng is None or (isinstance(rng, int) and not isinstance(rng, bool)):
+        elif rng is None:
+            self.rng = random.Random(0)  # as Dense: no seed given means seed 0, never an unrepeatable run
+        elif isinstance(rng, int) and not isinstance(rng, bool):
             self.rng = random.Random(rng)
         else:
             raise TypeError(f"Dropout: rng must be a random.Random or an integer seed, got {type(rng).__name__}")
