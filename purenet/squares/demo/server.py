@@ -84,6 +84,10 @@ SAMPLE_CANVAS = 100
 REQUEST_TIMEOUT_SECONDS = 20
 """A client that stops sending in the middle of a request frees its thread after this long."""
 
+MAX_CONNECTIONS = 64
+"""At most this many connections are served at once (one thread each); one more is answered 503 and closed
+at once, so that clients that hold connections open cannot make the demo start threads without end."""
+
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
@@ -810,7 +814,34 @@ class DemoServer(ThreadingHTTPServer):
         self.stream = stream
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
+        self.connection_slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         super().__init__(address, DemoRequestHandler)
+
+    def process_request(self, request: socket.socket, client_address: object) -> None:
+        """Serve the connection in a thread of its own if a slot is free; otherwise answer 503 and close it."""
+        if not self.connection_slots.acquire(blocking=False):
+            body = json.dumps({"error": f"the demo is serving {MAX_CONNECTIONS} connections; try again"}).encode()
+            try:
+                request.sendall(
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+                    + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body
+                )
+            except OSError:
+                pass  # the client is gone already: nothing to tell it
+            self.shutdown_request(request)
+            self.log(f"- - connection from {client_address} refused: {MAX_CONNECTIONS} connections open")
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.connection_slots.release()  # no thread started, so none will release the slot
+            raise
+
+    def process_request_thread(self, request: socket.socket, client_address: object) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.connection_slots.release()
 
     def log(self, line: str) -> None:
         """Write one line to the log stream; a lock keeps lines from two threads whole."""
