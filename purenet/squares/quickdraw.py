@@ -33,6 +33,7 @@ import threading
 import warnings
 
 from . import drawing
+from .polyline import simplify_points
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -279,7 +280,7 @@ def simplify(strokes: list, epsilon: float = SIMPLIFY_EPSILON) -> list[list[tupl
         if not stroke:
             continue
         scaled = [((x - left) * scale, (y - top) * scale) for x, y in stroke]
-        kept = _ramer_douglas_peucker(scaled, epsilon)
+        kept = simplify_points(scaled, epsilon)
         rounded: list[tuple[int, int]] = []
         for x, y in kept:
             point = (min(SIMPLIFIED_SIDE, round(x)), min(SIMPLIFIED_SIDE, round(y)))
@@ -287,40 +288,6 @@ def simplify(strokes: list, epsilon: float = SIMPLIFY_EPSILON) -> list[list[tupl
                 rounded.append(point)
         simplified.append(rounded)
     return simplified
-
-
-def _ramer_douglas_peucker(points: list[tuple[float, float]], epsilon: float) -> list[tuple[float, float]]:
-    """The points kept by Ramer-Douglas-Peucker (see :func:`simplify`), in their order.
-
-    With a stack of spans rather than recursion: a stroke of thousands of
-    points would otherwise go thousands of calls deep.
-    """
-    if len(points) < 3:
-        return list(points)
-    keep = [False] * len(points)
-    keep[0] = keep[-1] = True
-    spans = [(0, len(points) - 1)]
-    while spans:
-        first, last = spans.pop()
-        farthest, largest = -1, epsilon
-        for index in range(first + 1, last):
-            distance = _distance_to_segment(points[index], points[first], points[last])
-            if distance > largest:
-                farthest, largest = index, distance
-        if farthest != -1:
-            keep[farthest] = True
-            spans += [(first, farthest), (farthest, last)]
-    return [point for point, kept in zip(points, keep) if kept]
-
-
-def _distance_to_segment(point: tuple[float, float], start: tuple[float, float], end: tuple[float, float]) -> float:
-    """Distance from ``point`` to the segment ``start``-``end`` (a closed stroke's ends coincide)."""
-    along_x, along_y = end[0] - start[0], end[1] - start[1]
-    offset_x, offset_y = point[0] - start[0], point[1] - start[1]
-    length_squared = along_x * along_x + along_y * along_y
-    fraction = 0.0 if length_squared == 0 else (offset_x * along_x + offset_y * along_y) / length_squared
-    fraction = min(1.0, max(0.0, fraction))
-    return math.hypot(offset_x - fraction * along_x, offset_y - fraction * along_y)
 
 
 def _refuse_constant(name: str) -> float:

@@ -67,6 +67,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .drawing import prepare
+from .polyline import simplify, simplify_points
+from .quickdraw import SIMPLIFIED_SIDE, SIMPLIFY_EPSILON
 
 __all__ = [
     "ANY_TILT_SHARE",
@@ -136,10 +138,9 @@ _NEGATIVE_WEIGHTS = types.MappingProxyType(
 # told apart; a line is told apart from a handful.
 
 CANVAS_SIZE = 100.0
-COLLECTION_SIDE = 255.0
-"""The public collection scales a drawing so that its longer side spans 0..255 before simplifying."""
-SIMPLIFY_EPSILON = 2.0
-"""The collection's Ramer-Douglas-Peucker tolerance, in those 0..255 units."""
+COLLECTION_SIDE = float(SIMPLIFIED_SIDE)
+"""The public collection scales a drawing so that its longer side spans 0..255 before simplifying
+(``quickdraw.SIMPLIFIED_SIDE``); simplified then with ``quickdraw.SIMPLIFY_EPSILON``."""
 
 STROKE_COUNT_SHARES = types.MappingProxyType({1: 0.73, 2: 0.13, 3: 0.07, 4: 0.04, 5: 0.03})
 """Share of people's squares drawn in 1, 2, 3, 4 and 5 or more strokes."""
@@ -175,76 +176,6 @@ _OVERSHOOT_SHARE = 1 / 3
 _SMALLEST_SHAPE = 0.3  # fractions of the canvas taken by the drawing's longer side
 _LARGEST_SHAPE = 0.9
 _TRACE_STEP = 0.04  # pen paths are traced at points this far apart (in shape sizes) before simplifying
-
-
-# --- Ramer-Douglas-Peucker ------------------------------------------------------
-
-
-def simplify(stroke: list, epsilon: float) -> list[tuple[float, float]]:
-    """Ramer-Douglas-Peucker: the fewest points of ``stroke`` that stay within ``epsilon`` of it.
-
-    Keep the first and last points; find the point farthest from the
-    segment joining them; if it is farther than ``epsilon``, keep it and
-    simplify the two halves on either side of it the same way, else drop
-    every point between.  Every dropped point is then within
-    ``epsilon`` of the segment between the two kept points around it.
-    The public doodle collection simplifies each stroke this way with
-    epsilon 2 after scaling the drawing's longer side to 0..255
-    (docs/squares.md, section 6).
-
-    ``stroke`` is a list of ``(x, y)`` points; returns a list of tuples,
-    a subsequence of ``stroke``.  Raises TypeError or ValueError for a
-    stroke that is not a list of number pairs or a negative or
-    non-finite ``epsilon``.
-    """
-    if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)):
-        raise TypeError(f"simplify: epsilon must be a number, got {type(epsilon).__name__} {epsilon!r}")
-    if not (math.isfinite(epsilon) and epsilon >= 0):
-        raise ValueError(f"simplify: epsilon must be a finite number >= 0, got {epsilon!r}")
-    if not isinstance(stroke, (list, tuple)):
-        raise TypeError(f"simplify: stroke must be a list of (x, y) points, got {type(stroke).__name__}")
-    points = []
-    for index, point in enumerate(stroke):
-        if (
-            not isinstance(point, (list, tuple))
-            or len(point) != 2
-            or not all(isinstance(value, (int, float)) and not isinstance(value, bool) for value in point)
-        ):
-            raise TypeError(f"simplify: stroke point {index} must be an (x, y) pair of numbers, got {point!r}")
-        points.append((point[0], point[1]))
-    return _simplify(points, epsilon)
-
-
-def _simplify(points: list[Point], epsilon: float) -> list[Point]:
-    """:func:`simplify` without the checks, for strokes this module made itself."""
-    if len(points) < 3:
-        return points
-    keep = [False] * len(points)
-    keep[0] = keep[-1] = True
-    # An explicit stack instead of recursion: a long stroke cannot exhaust Python's recursion limit.
-    pending = [(0, len(points) - 1)]
-    while pending:
-        first, last = pending.pop()
-        # The squared distance from each point to the segment (not the whole line) from points[first] to
-        # points[last] (t is where the point projects along the segment, clamped to it), squared so
-        # that no square root is taken in this, the generator's hottest loop.
-        (start_x, start_y), (end_x, end_y) = points[first], points[last]
-        dx, dy = end_x - start_x, end_y - start_y
-        length_squared = dx * dx + dy * dy
-        farthest, farthest_distance = first, -1.0
-        for index in range(first + 1, last):
-            x, y = points[index]
-            t = ((x - start_x) * dx + (y - start_y) * dy) / length_squared if length_squared else 0.0
-            t = 0.0 if t < 0.0 else 1.0 if t > 1.0 else t
-            away_x, away_y = x - start_x - t * dx, y - start_y - t * dy
-            distance = away_x * away_x + away_y * away_y
-            if distance > farthest_distance:
-                farthest, farthest_distance = index, distance
-        if farthest_distance > epsilon * epsilon:
-            keep[farthest] = True
-            pending.append((first, farthest))
-            pending.append((farthest, last))
-    return [point for point, kept in zip(points, keep) if kept]
 
 
 # --- Sampling people's habits -------------------------------------------------------
@@ -1037,10 +968,10 @@ def _simplified_to(strokes: Drawing, points: int) -> Drawing:
     epsilon that leaves at most ``points``.
     """
     low, high = 0.0, COLLECTION_SIDE
-    best = [_simplify(stroke, high) for stroke in strokes]
+    best = [simplify_points(stroke, high) for stroke in strokes]
     for _ in range(30):
         middle = (low + high) / 2
-        candidate = [_simplify(stroke, middle) for stroke in strokes]
+        candidate = [simplify_points(stroke, middle) for stroke in strokes]
         if sum(map(len, candidate)) <= points:
             best, high = candidate, middle
         else:
@@ -1059,7 +990,7 @@ def _finish(strokes: Drawing, hand: _Hand, tilt: float, rng: random.Random, poin
     turned = [[(x * cosine - y * sine, x * sine + y * cosine) for x, y in stroke] for stroke in traced]
     collected = _to_collection(turned)
     if points is None:
-        simplified = [_simplify(stroke, SIMPLIFY_EPSILON) for stroke in collected]
+        simplified = [simplify_points(stroke, SIMPLIFY_EPSILON) for stroke in collected]
     else:
         simplified = _simplified_to(collected, points)
     canvas_size = CANVAS_SIZE * rng.uniform(_SMALLEST_SHAPE, _LARGEST_SHAPE)
