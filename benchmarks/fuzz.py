@@ -12,6 +12,7 @@ Readers and the error each documents:
     drawings (Python)  drawing.prepare                      ValueError or TypeError (the argument checks)
     Quick, Draw!       quickdraw.read                       QuickDrawFormatError (a ValueError)
     PGM/PBM pictures   drawing.read_pgm                     ValueError
+    demo API requests  the demo server on 127.0.0.1         a 2xx or 4xx answer (never 5xx, never silence)
 
 An input is mutated from a valid one: flipped bytes, a cut, appended bytes,
 and for JSON a structural edit (a value replaced by one of another type, a
@@ -26,8 +27,10 @@ import argparse
 import json
 import os
 import random
+import socket
 import sys
 import tempfile
+import threading
 import time
 import warnings
 
@@ -37,7 +40,9 @@ sys.path.insert(0, ROOT)
 import purenet as pn  # noqa: E402  (after the path: the script runs from a clone)
 from purenet import datasets  # noqa: E402
 from purenet.checkpoint import load_checkpoint, resume  # noqa: E402
+from purenet.serialization import load  # noqa: E402
 from purenet.squares import drawing, quickdraw  # noqa: E402
+from purenet.squares.demo import make_server  # noqa: E402
 from purenet.training import Training  # noqa: E402
 
 ODD_VALUES = [
@@ -120,6 +125,7 @@ def mutate_json(text: str, rng: random.Random) -> bytes:
 # --- the valid inputs each fuzzer starts from ----------------------------------------------------
 
 X, Y = datasets.spiral(points_per_class=4, seed=1)
+MODEL = os.path.join(ROOT, "purenet", "squares", "models", "square_detector.json")
 
 
 def small_run(folder: str) -> tuple[str, str]:
@@ -229,6 +235,87 @@ def fuzzers(folder: str) -> dict:
     }
 
 
+METHODS = ["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "BREW", "get", "", "POST /api/predict"]
+KNOWN_METHODS = {b"GET", b"POST", b"PUT", b"DELETE", b"HEAD", b"OPTIONS", b"PATCH"}
+PATHS = ["/api/predict", "/api/model", "/api/weights?unit=3", "/api/weights?unit=-1", "/api/weights?unit=99999999999",
+         "/api/sample?kind=square&seed=4", "/api/sample?kind=%00", "/api/collect", "/", "/static/app.js",
+         "/static/../server.py", "/%2e%2e/%2e%2e/etc/passwd", "/api/predict?" + "a=1&" * 50, "/" + "x" * 5000,
+         "*", "http://elsewhere/", "/api/model#frag", "/api/predict\x00"]
+
+
+def demo_request(rng: random.Random, body: bytes) -> tuple[bytes, bool]:
+    """A raw HTTP request with a random method, path, headers and (mutated) body; and whether its
+    Content-Length promised more bytes than it sent (the server then sees the body end early)."""
+    method, path = rng.choice(METHODS), rng.choice(PATHS)
+    if rng.random() < 0.5:
+        body = mutate_json(body.decode(), rng)
+    length = str(len(body))
+    choice = rng.random()
+    if choice < 0.1:
+        length = rng.choice(["-1", "abc", "1e3", " 12", "99999999999999999999999", "", "0x10", str(len(body) + 5)])
+    headers = [f"Host: 127.0.0.1", f"Content-Type: {rng.choice(['application/json', 'text/plain', '', 'x' * 200])}"]
+    if choice >= 0.05:
+        headers.append(f"Content-Length: {length}")
+    if rng.random() < 0.05:
+        headers.append("Transfer-Encoding: chunked")
+    if rng.random() < 0.05:
+        headers.append(rng.choice(["Bad header line", "X: " + "y" * 70000, "Content-Length: 3"]))
+    version = rng.choice(["HTTP/1.1"] * 8 + ["HTTP/1.0", "HTTP/2.0", "HTTP/9", "FTP/1.0"])
+    head = f"{method} {path} {version}\r\n" + "\r\n".join(headers) + "\r\n\r\n"
+    data = head.encode("latin-1", "replace") + body
+    if rng.random() < 0.1:
+        data = mutate_bytes(data, rng)
+    return data, length.isdigit() and int(length) > len(body)
+
+
+def demo_api_fuzzer(port: int) -> object:
+    """A fuzzer of the demo server's requests: every answer must be a 2xx or a 4xx (never a 5xx, never silence).
+
+    A request whose body ends before its Content-Length (the client closes its side) must also be answered
+    with 400; a request line http.server cannot read at all may be closed without an answer only if the bytes
+    are not HTTP (a flipped byte in the method or version).
+    """
+    body = json.dumps({"strokes": DRAWING["strokes"], "size": 32}).encode()
+
+    def demo_api(rng: random.Random, case: int) -> str:
+        data, _ = demo_request(rng, body)
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+            try:
+                connection.sendall(data)
+                connection.shutdown(socket.SHUT_WR)  # the end of the request: a short body ends here
+            except OSError:
+                pass  # the server answered (e.g. 400 to a bad request line) and closed before all was sent
+            answer = b""
+            while len(answer) < 64:
+                try:
+                    chunk = connection.recv(4096)
+                except ConnectionResetError:
+                    break
+                if not chunk:
+                    break
+                answer += chunk
+        status_line = answer.split(b"\r\n", 1)[0].split(b" ")
+        if len(data.split(b"\r\n", 1)[0].split(b" ")) == 2 and not answer.startswith(b"HTTP/"):
+            # A request line without a version is HTTP/0.9, whose answer is the body alone.
+            return "refused" if answer.startswith(b'{"error"') else "read"
+        if len(status_line) < 2 or not status_line[1].isdigit():
+            raise Escape(f"no HTTP answer ({answer[:80]!r}) to {data[:200]!r}")
+        status = int(status_line[1])
+        if 200 <= status < 300:
+            return "read"
+        if 400 <= status < 500:
+            return "refused"
+        # HTTP's own answers to what is not an HTTP/1.x request of a known method (RFC 9110, 15.6.2 and 15.6.6)
+        method, _, rest = data.partition(b" ")
+        if status == 501 and method not in KNOWN_METHODS:
+            return "refused"
+        if status == 505 and b" HTTP/1." not in rest.split(b"\r\n", 1)[0]:
+            return "refused"
+        raise Escape(f"status {status} to {data[:200]!r}: {answer[:300]!r}")
+
+    return demo_api
+
+
 def run(name: str, fuzzer: object, cases: int, seed: int) -> dict:
     """Run ``cases`` cases of one fuzzer; the counts of read, refused and escaped inputs, with the first escapes."""
     rng = random.Random(f"{seed}:{name}")
@@ -249,8 +336,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the mutations (default 0)")
     arguments = parser.parse_args()
     failed = False
+    server = make_server(load(MODEL), "127.0.0.1", 0, stream=open(os.devnull, "w"))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     with tempfile.TemporaryDirectory() as folder:
-        for name, fuzzer in fuzzers(folder).items():
+        every = dict(fuzzers(folder), **{"demo API requests": demo_api_fuzzer(server.server_port)})
+        for name, fuzzer in every.items():
             started = time.perf_counter()
             result = run(name, fuzzer, arguments.cases, arguments.seed)
             counts = result["counts"]
@@ -259,6 +349,8 @@ def main() -> int:
             for escape in result["escapes"]:
                 print(f"    {escape}")
             failed = failed or counts["escaped"] > 0
+    server.shutdown()
+    server.server_close()
     return 1 if failed else 0
 
 

@@ -63,3 +63,24 @@ def test_a_checkpoint_with_a_mixed_order_is_a_model_file_error(tmp_path, fuzzers
     path.write_text(json.dumps(data))
     with pytest.raises(pn.ModelFileError, match="training.order"):
         load_checkpoint(path)
+
+
+@pytest.fixture(scope="module")
+def demo_port():
+    import os
+    import threading
+
+    server = fuzz.make_server(fuzz.load(fuzz.MODEL), "127.0.0.1", 0, stream=open(os.devnull, "w"))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_port
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+def test_a_thousand_fuzzed_demo_requests_are_answered_2xx_or_4xx(demo_port):
+    result = fuzz.run("demo API requests", fuzz.demo_api_fuzzer(demo_port), 1000, seed=0)
+    counts = result["counts"]
+    assert counts["escaped"] == 0, result["escapes"]
+    assert counts["read"] >= 10 and counts["refused"] >= 500, counts
