@@ -18,8 +18,8 @@ from . import matrices
 from .callbacks import Callback, CallbackList, DivergenceGuard, DyingReLUMonitor, ProgressLogger, Validation
 from .callbacks import TrainingDivergedError  # noqa: F401  (raised by DivergenceGuard; importable from here as before)
 from .layers import Dense, Layer, Softmax
-from .layers.activations import softmax_row
-from .layers.base import Parameter
+from .layers.activations import sigmoid, softmax_row
+from .layers.base import Parameter, forward_in_evaluation_mode
 from .layers.reshape import Flatten, Unflatten
 from .losses import Loss, ProbabilityCrossEntropy, SoftmaxCrossEntropy
 from .matrices import Matrix
@@ -115,30 +115,36 @@ class Sequential:
         for layer in self.layers:
             layer.zero_grad()
 
+    def train(self, mode: bool = True) -> Sequential:
+        """Every layer in training mode (``mode=False``: evaluation), as PyTorch; ``fit`` starts with it."""
+        for layer in self.layers:
+            layer.train(mode)
+        return self
+
+    def eval(self) -> Sequential:
+        """Every layer in evaluation mode (Dropout passes values on, BatchNorm1d uses its running statistics)."""
+        return self.train(False)
+
     # --- using a trained model --------------------------------------------
 
     def predict_proba(self, X: object) -> Matrix:
-        """Class probabilities per sample: the output itself if the model ends in Softmax,
-        otherwise the softmax of the output (read as logits)."""
-        outputs = self.forward(matrices.as_matrix(X, "X"))
+        """Probabilities (evaluation mode): a final Softmax's output, a lone logit's sigmoid, else softmax."""
+        outputs = forward_in_evaluation_mode(self.layers, matrices.as_matrix(X, "X"))
         if isinstance(self.layers[-1], Softmax):
             return outputs
-        return [softmax_row(row) for row in outputs]
+        return [[sigmoid(row[0])] if len(row) == 1 else softmax_row(row) for row in outputs]
 
     def predict(self, X: object) -> list[int]:
-        """The predicted class index per sample (the argmax of the output)."""
-        return matrices.argmax_rows(self.forward(matrices.as_matrix(X, "X")))
+        """The predicted class per sample, in evaluation mode: the argmax of the output (1 if a single logit is > 0)."""
+        outputs = forward_in_evaluation_mode(self.layers, matrices.as_matrix(X, "X"))
+        return [int(row[0] > 0.0) for row in outputs] if len(outputs[0]) == 1 else matrices.argmax_rows(outputs)
 
     def evaluate(self, X: object, y: object, loss: Loss | None = None) -> dict:
-        """``{"loss": ..., "accuracy": ...}`` on the samples X with labels y.
-
-        ``loss`` defaults to ``default_loss()``, as in ``fit``. Accuracy is
-        ``None`` for targets that are not classes.
-        """
+        """``{"loss": ..., "accuracy": ...}`` on X, y, in evaluation mode (accuracy None if y are not classes)."""
         X = matrices.as_matrix(X, "X")
         y = labels(y, len(X), "y")
         loss = loss if loss is not None else self.default_loss()
-        outputs = self.forward(X)
+        outputs = forward_in_evaluation_mode(self.layers, X)
         return {
             "loss": loss.forward(outputs, y),
             "accuracy": accuracy(outputs, y) if is_classification(y) else None,
@@ -254,7 +260,7 @@ class Sequential:
         """
         X = matrices.as_matrix(X, "X")
         y = labels(y, len(X), "y")
-        loss, optimizer = loss_and_optimizer(self, loss, optimizer)
+        loss, optimizer = loss_and_optimizer(self.train(), loss, optimizer)  # train(): Dropout, BatchNorm1d learn
         check_integer(epochs, "fit: epochs", minimum=1)
         check_integer(batch_size, "fit: batch_size", minimum=1)
         if verbose not in (0, 1):
