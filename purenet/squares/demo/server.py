@@ -271,7 +271,7 @@ class Explainer:
                 "make_server: the model must be Dense(side*side, hidden) -> an activation -> Dense(hidden, 2) "
                 f"(optionally -> Softmax), like the square detector; got {model!r}"
             )
-        self.model = model
+        self.model = model.eval()  # the demo only predicts: Dropout and BatchNorm1d must act as in use
         self.hidden_units = layers[0].out_features
         self.model_file = model_file
         self.metadata = _plain_json(model.metadata)
