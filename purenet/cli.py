@@ -102,9 +102,12 @@ def train_squares(arguments: argparse.Namespace) -> int:
     # Every file is read before training starts, so that a bad line stops the run at once.
     for path, label in arguments.extra or []:
         drawings = quickdraw.read(path)
-        extra += [(label, item["strokes"]) for item in drawings]
+        # FILE:word labels each drawing by its own word, as `demo --collect` saves them.
+        labels = [_label_of_word(item["word"]) if label == WORD_LABEL else label for item in drawings]
+        extra += [(item_label, item["strokes"]) for item_label, item in zip(labels, drawings)]
         extra_files.append({"file": path, "label": label, "drawings": len(drawings)})
-        print(f"extra drawings: {len(drawings)} from {path} as {label!r}")
+        counted = ", ".join(f"{labels.count(name)} as {name!r}" for name in squares.EXTRA_LABELS if name in labels)
+        print(f"extra drawings: {len(drawings)} from {path} ({counted or 'none'})")
     keep_history = squares_report.KeepHistory()
     options = {"task": "squares", "size": arguments.size, "samples": arguments.samples, "hidden": arguments.hidden,
                "batch_size": arguments.batch_size, "lr": arguments.lr, "optimizer": arguments.optimizer,
@@ -294,16 +297,26 @@ def _port(text: str) -> int:
     return value
 
 
+WORD_LABEL = "word"
+"""``--extra FILE:word``: each drawing's own word decides its label (``square``, or else ``other``)."""
+
+
+def _label_of_word(word: str) -> str:
+    """The label of a Quick, Draw! drawing from its word: "square" is a square, every other word is not."""
+    return "square" if word == "square" else "other"
+
+
 def _extra_drawings(text: str) -> tuple[str, str]:
-    """``FILE.ndjson:square`` or ``FILE.ndjson:other``: checked before training, like ``--out``."""
+    """``FILE.ndjson:square``, ``FILE.ndjson:other`` or ``FILE.ndjson:word``: checked before training, like ``--out``."""
     path, colon, label = text.rpartition(":")
     if not colon or not path:
         raise argparse.ArgumentTypeError(
-            f"must be FILE.ndjson:square or FILE.ndjson:other (a file, a colon, a label), got {text!r}"
+            f"must be FILE.ndjson:square, FILE.ndjson:other or FILE.ndjson:word (a file, a colon, a label), got {text!r}"
         )
-    if label not in squares.EXTRA_LABELS:
+    if label not in squares.EXTRA_LABELS and label != WORD_LABEL:
         raise argparse.ArgumentTypeError(
-            f"unknown label {label!r} in {text!r}: expected {' or '.join(squares.EXTRA_LABELS)}"
+            f"unknown label {label!r} in {text!r}: expected {', '.join(squares.EXTRA_LABELS)} or {WORD_LABEL} "
+            f"(each drawing's own word)"
         )
     if not os.path.isfile(path):
         raise argparse.ArgumentTypeError(f"no such file {path!r} (in {text!r})")
@@ -370,7 +383,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="where to save (default square_detector.json)")
     square.add_argument("--extra", type=_extra_drawings, action="append", metavar="FILE.ndjson:LABEL",
                         help="also learn from the real drawings in a Quick, Draw! file, labelled square or "
-                             "other; repeatable; each label's drawings split 80/10/10 like the generated ones")
+                             "other, or by each drawing's own word (FILE:word, as demo --collect saves them: the "
+                             "word square is a square, any other word is not); repeatable; each label's drawings "
+                             "split 80/10/10 like the generated ones")
     square.add_argument("--report", type=_output_file, metavar="FILE.html",
                         help="write a report of the run: curves, confusion matrix, accuracy per kind, the first "
                              "layer's weights as images, the hardest fresh drawings")

@@ -179,11 +179,28 @@ def test_train_squares_learns_from_extra_drawings_and_says_how_many(tmp_path, ca
     assert metadata["test"]["samples"] == 20 + 4
 
 
+def test_train_squares_labels_a_collected_file_by_each_drawings_word(tmp_path, capsys):
+    # A file as `demo --collect` writes it: squares and others in one file, the label as the word.
+    collected = write_drawings(tmp_path / "collected.ndjson", "square", 20, "square")
+    with open(write_drawings(tmp_path / "others.ndjson", "triangle", 10, "other"), encoding="utf-8") as others:
+        with open(collected, "a", encoding="utf-8") as file:
+            file.write(others.read())
+    out = tmp_path / "by_word.json"
+    code = cli.main(["train", "squares", "--samples", "200", "--epochs", "1", "--quiet", "--out", str(out),
+                     "--extra", f"{collected}:word"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert f"extra drawings: 30 from {collected} (20 as 'square', 10 as 'other')" in printed
+    # 20 squares: 2 test, 2 validation, 16 training; 10 others: 1, 1, 8.
+    assert "extra drawings used: 30 (24 training, 3 validation, 3 test), with 200 generated ones" in printed
+    assert pn.load(out).metadata["test"]["extra"] == {"train": 24, "validation": 3, "test": 3}
+
+
 @pytest.mark.parametrize(
     "spec, message",
     [
-        ("EXISTING", "must be FILE.ndjson:square or FILE.ndjson:other"),
-        (":square", "must be FILE.ndjson:square or FILE.ndjson:other"),
+        ("EXISTING", "must be FILE.ndjson:square, FILE.ndjson:other or FILE.ndjson:word"),
+        (":square", "must be FILE.ndjson:square, FILE.ndjson:other or FILE.ndjson:word"),
         ("EXISTING:round", "unknown label 'round'"),
         ("EXISTING:", "unknown label ''"),
         ("no-such-file.ndjson:square", "no such file 'no-such-file.ndjson'"),
