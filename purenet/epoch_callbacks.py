@@ -57,6 +57,13 @@ class LearningRateScheduler(Callback):
         else:
             self.scheduler.step()
 
+    def state_dict(self) -> dict:
+        """The scheduler's position, for a checkpoint (purenet/checkpoint.py) to resume from."""
+        return self.scheduler.state_dict()
+
+    def load_state_dict(self, state: dict) -> None:
+        self.scheduler.load_state_dict(state)
+
     def __repr__(self) -> str:
         return f"LearningRateScheduler({self.scheduler!r})"
 
@@ -89,8 +96,12 @@ class EarlyStopping(Callback):
         self.monitor, self.mode, self.restore_best_weights = monitor, mode, restore_best_weights
         self.patience = check_integer(patience, "EarlyStopping: patience", minimum=1)
         self.min_delta = check_number(min_delta, "EarlyStopping: min_delta", minimum=0.0)
+        self.resumed = False
 
     def on_train_begin(self, training: Training) -> None:
+        if self.resumed:  # a checkpoint's state was just loaded: carry on from it
+            self.resumed = False
+            return
         self.best = math.inf if self.mode == "min" else -math.inf
         self.best_epoch, self.stopped_epoch, self.wait = 0, 0, 0
         self.best_state: dict | None = None
@@ -111,6 +122,23 @@ class EarlyStopping(Callback):
     def on_train_end(self, training: Training) -> None:
         if self.restore_best_weights and self.best_state is not None:
             training.model.load_state_dict(self.best_state)
+
+    def state_dict(self) -> dict:
+        """Where the watch stands (best figure, its epoch, epochs waited, best weights), for a checkpoint."""
+        best = self.best if is_finite(self.best) else None  # JSON has no infinity: None means no best yet
+        return {"best": best, "best_epoch": self.best_epoch, "stopped_epoch": self.stopped_epoch,
+                "wait": self.wait, "best_state": self.best_state}
+
+    def load_state_dict(self, state: dict) -> None:
+        """Resume from ``state_dict()``; the next ``fit`` carries on instead of starting afresh."""
+        expected = ["best", "best_epoch", "best_state", "stopped_epoch", "wait"]
+        if not isinstance(state, dict) or sorted(state) != expected:
+            raise ValueError(f"EarlyStopping.load_state_dict: expected keys {expected}, got {state!r:.200}")
+        worst = math.inf if self.mode == "min" else -math.inf
+        self.best = worst if state["best"] is None else float(state["best"])
+        self.best_epoch, self.stopped_epoch = state["best_epoch"], state["stopped_epoch"]
+        self.wait, self.best_state = state["wait"], state["best_state"]
+        self.resumed = True
 
     def __repr__(self) -> str:
         return f"EarlyStopping(monitor={self.monitor!r}, patience={self.patience}, min_delta={self.min_delta})"

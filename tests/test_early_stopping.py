@@ -107,3 +107,26 @@ def test_scheduler_on_another_optimizer_is_refused() -> None:
             X, y, optimizer=pn.SGD(model.parameters(), lr=0.1), epochs=1, verbose=0,
             callbacks=[pn.LearningRateScheduler(pn.StepLR(other, step_size=1))],
         )
+
+
+def _resumable_run(path, epochs: int, resume: bool) -> tuple[pn.Sequential, pn.EarlyStopping, dict]:
+    X, y = xor()
+    model = pn.Sequential(pn.Dense(2, 6, rng=1), pn.BatchNorm1d(6), pn.Tanh(), pn.Dropout(0.2, rng=3),
+                          pn.Dense(6, 2, rng=2))
+    optimizer = pn.SGD(model.parameters(), lr=0.2)
+    stopper = pn.EarlyStopping(monitor="loss", patience=50)
+    history = model.fit(X, y, optimizer=optimizer, epochs=epochs, batch_size=2, verbose=0,
+                        callbacks=[stopper], **({"resume": path} if resume else {"checkpoint": path}))
+    return model, stopper, history
+
+
+def test_a_checkpointed_run_resumes_bit_for_bit(tmp_path) -> None:
+    """Early stopping's watch, dropout's generator and batch norm's statistics and count travel in the checkpoint."""
+    whole, whole_stopper, whole_history = _resumable_run(str(tmp_path / "whole.json"), 6, resume=False)
+    path = str(tmp_path / "half.json")
+    _resumable_run(path, 3, resume=False)
+    resumed, stopper, history = _resumable_run(path, 6, resume=True)
+    assert resumed.state_dict() == whole.state_dict()
+    assert history["loss"] == whole_history["loss"]
+    assert (stopper.best, stopper.best_epoch) == (whole_stopper.best, whole_stopper.best_epoch)
+    assert resumed.layers[1].num_batches_tracked == whole.layers[1].num_batches_tracked == 12

@@ -118,6 +118,14 @@ class BatchNorm1d(Layer):
             for grad_row, normalised_row in zip(grad, self._normalised)
         ]
 
+    def get_extra_state(self) -> dict:
+        """What a checkpoint carries besides ``state_dict`` (PyTorch's name): the count of training batches."""
+        return {"num_batches_tracked": self.num_batches_tracked}
+
+    def set_extra_state(self, state: dict) -> None:
+        count = state.get("num_batches_tracked") if isinstance(state, dict) else state
+        self.num_batches_tracked = check_integer(count, "BatchNorm1d: num_batches_tracked", minimum=0)
+
     def config(self) -> dict:
         return {"num_features": self.num_features, "eps": self.eps, "momentum": self.momentum}
 
