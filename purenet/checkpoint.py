@@ -28,7 +28,6 @@ import random
 
 from .callbacks import Callback, CallbackList
 from .layers.base import Layer
-from .optimizers import Optimizer
 from .serialization import ModelFileError, read_json, to_dict, write_atomically
 from .training import Training
 from .validation import is_integer
@@ -39,7 +38,7 @@ CHECKPOINT_VERSION = 1
 def fit_options(training: Training, seed: int) -> dict:
     """The options of a ``fit`` run that a resumed run must share: another batch size, order or data is another run."""
     return {"batch_size": training.batch_size, "shuffle": training.shuffle, "seed": seed,
-            "training_samples": len(training.inputs)}
+            "training_samples": len(training.inputs), "optimizer": training.optimizer.hyperparameters()}
 
 
 def snapshot(training: Training, callbacks: list[Callback], options: dict, model_file: bool = True) -> dict:
@@ -168,7 +167,7 @@ def restore(saved: dict, training: Training, callbacks: list[Callback], options:
     """Copy what ``load_checkpoint`` returned into the running ``training``, checking that it fits."""
     state = saved["training"]
     for name, value in options.items():
-        if name in state["options"] and state["options"][name] != value:
+        if name != "optimizer" and name in state["options"] and state["options"][name] != value:
             raise ValueError(
                 f"resume: {path} was written with {name}={state['options'][name]!r}, but this run has "
                 f"{name}={value!r}; resume with the same options"
@@ -180,7 +179,8 @@ def restore(saved: dict, training: Training, callbacks: list[Callback], options:
     if optimizer is None or optimizer["type"] != type(training.optimizer).__name__:
         found = "no optimiser" if optimizer is None else optimizer["type"]
         raise ValueError(f"resume: {path} holds {found}, but this run uses {type(training.optimizer).__name__}")
-    _check_hyperparameters(optimizer["state_dict"], training.optimizer, path)
+    # The hyperparameters the run started with: a scheduler may have changed the lr since, and that is state.
+    _check_hyperparameters(state["options"].get("optimizer"), options.get("optimizer"), path)
     state_dict = model.state_dict() if model is not None else saved["parameters"]
     order = state["order"]
     if sorted(order) != list(range(len(training.inputs))):
@@ -235,7 +235,7 @@ def prepare(training: Training, callbacks: CallbackList, seed: int, checkpoint: 
     """fit's part in checkpoints: add the ``Checkpoint`` (if asked) and the Ctrl-C handler, resume; the first epoch."""
     options = fit_options(training, seed)
     if checkpoint is not None:
-        callbacks.callbacks.append(Checkpoint(checkpoint, options))
+        callbacks.callbacks.append(Checkpoint(checkpoint))
     # Imported here: the handler restores snapshots with this module's functions.
     from .interrupt import InterruptHandler
 
@@ -243,6 +243,8 @@ def prepare(training: Training, callbacks: CallbackList, seed: int, checkpoint: 
     for callback in callbacks.callbacks:
         if isinstance(callback, (Checkpoint, InterruptHandler)):  # they save every callback's state
             callback.callbacks = callbacks.callbacks
+        if isinstance(callback, Checkpoint):  # fit's own options, then the ones it was given (the command line's)
+            callback.options = {**options, **callback.options}
     return 1 if resume_path is None else resume(resume_path, training, callbacks.callbacks, options) + 1
 
 
@@ -250,10 +252,11 @@ def _description(layer: Layer) -> tuple:
     return type(layer).__name__, json.dumps(layer.config(), sort_keys=True)
 
 
-def _check_hyperparameters(state_dict: dict, optimizer: Optimizer, path: object) -> None:
-    groups = state_dict.get("param_groups")
-    saved = groups[0] if isinstance(groups, list) and groups and isinstance(groups[0], dict) else {}
-    for name, value in optimizer.hyperparameters().items():
+def _check_hyperparameters(saved: object, current: object, path: object) -> None:
+    """The optimiser's starting hyperparameters must be the checkpoint's; the first that differs is named."""
+    if not isinstance(saved, dict) or not isinstance(current, dict):
+        return
+    for name, value in current.items():
         if saved.get(name) != value:
             raise ValueError(
                 f"resume: {path} was trained with {name}={saved.get(name)!r}, but this run's optimiser has "

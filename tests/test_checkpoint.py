@@ -60,7 +60,10 @@ def test_the_checkpoint_of_every_epoch_is_the_model_of_a_run_that_long(tmp_path)
     run(4, checkpoint=path)
     short_model, _, _ = run(4)
     assert pn.load(path).state_dict() == short_model.state_dict()  # a checkpoint is a model file too
-    assert load_checkpoint(path)["training"]["options"] == {"batch_size": 7, "shuffle": True, "seed": 11, "training_samples": 60}
+    options = load_checkpoint(path)["training"]["options"]
+    assert options["optimizer"]["lr"] == 0.02 and options["optimizer"]["betas"] == [0.9, 0.999]
+    del options["optimizer"]
+    assert options == {"batch_size": 7, "shuffle": True, "seed": 11, "training_samples": 60}
 
 
 RESUME_ELSEWHERE = """
@@ -195,7 +198,8 @@ def test_the_command_line_resumes_a_spiral_run_bit_for_bit(tmp_path, capsys):
 def test_a_checkpoint_callback_stores_the_options_it_is_given(tmp_path):
     path = tmp_path / "run.json"
     run(1, callbacks=[Checkpoint(path, {"task": "spiral", "hidden": 8})])
-    assert load_checkpoint(path)["training"]["options"] == {"task": "spiral", "hidden": 8}
+    options = load_checkpoint(path)["training"]["options"]
+    assert (options["task"], options["hidden"], options["batch_size"]) == ("spiral", 8, 7)
 
 
 def test_the_command_line_resumes_a_squares_run_bit_for_bit(tmp_path, capsys):
@@ -208,3 +212,35 @@ def test_the_command_line_resumes_a_squares_run_bit_for_bit(tmp_path, capsys):
     capsys.readouterr()
     assert main(options + ["--optimizer", "sgd", "--epochs", "3", "--resume", str(checkpoint)]) == 2
     assert "was written with --optimizer 'adam', this run has --optimizer 'sgd'" in capsys.readouterr().err
+
+
+class HalvingSchedule(Callback):
+    """Halves the learning rate after every epoch: the lr the checkpoint holds is not the one the run began with."""
+
+    def __init__(self, optimizer) -> None:
+        self.optimizer = optimizer
+
+    def on_epoch_end(self, training) -> None:
+        self.optimizer.lr /= 2
+
+    def state_dict(self) -> dict:
+        return {}
+
+    def load_state_dict(self, state: dict) -> None:
+        pass
+
+
+def test_a_run_whose_learning_rate_changes_resumes_bit_for_bit(tmp_path):
+    def scheduled(epochs, **options):
+        model = build()
+        optimizer = pn.Adam(model.parameters(), lr=0.02)
+        history = model.fit(X, Y, optimizer=optimizer, epochs=epochs, batch_size=7, seed=11, verbose=0,
+                            callbacks=[HalvingSchedule(optimizer)], **options)
+        return model, optimizer, history
+
+    path = tmp_path / "run.json"
+    full_model, full_optimizer, full_history = scheduled(5)
+    scheduled(2, checkpoint=path)
+    model, optimizer, history = scheduled(5, resume=path)
+    assert optimizer.lr == full_optimizer.lr == 0.02 / 32
+    assert history == full_history and model.state_dict() == full_model.state_dict()
