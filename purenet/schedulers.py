@@ -118,7 +118,10 @@ class CosineAnnealingLR(LRScheduler):
         lr_e = lr_(e-1) + (lr_0 - eta_min)(1 - cos(pi / T_max)) / 2.
     """
 
-    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:  # noqa: N803
+    # T_max is PyTorch's name, capital letter included.
+    def __init__(
+        self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1  # noqa: N803
+    ) -> None:
         self.T_max = check_integer(T_max, "T_max", minimum=1)
         self.eta_min = check_number(eta_min, "eta_min", minimum=0.0)
         super().__init__(optimizer, last_epoch)

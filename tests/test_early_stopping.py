@@ -41,7 +41,8 @@ def test_stops_after_patience_epochs_without_improvement_and_restores_the_best()
     assert len(history["loss"]) == 5
     assert (stopper.best_epoch, stopper.stopped_epoch) == (2, 5)
     assert_close(stopper.best, 0.8)
-    assert_close(list(model.state_dict().values()), list(snapshots[1].values()))  # the weights after epoch 2, not after epoch 5
+    # the weights after epoch 2, not after epoch 5
+    assert_close(list(model.state_dict().values()), list(snapshots[1].values()))
     assert model.state_dict() != snapshots[-1]
 
 

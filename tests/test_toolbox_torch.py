@@ -16,7 +16,7 @@ import pytest
 
 torch = pytest.importorskip(
     "torch",
-    reason="PyTorch is not installed: the toolbox oracle tests need it (pip install torch==2.13.0); .ci/run installs it",
+    reason="PyTorch is not installed: the toolbox oracle tests need it (pip install torch==2.13.0, as .ci/run does)",
 )
 
 import purenet as pn
@@ -217,7 +217,8 @@ def test_loss_and_gradient_equal_torch(name: str) -> None:
         scale = 40.0 if trial % 4 == 0 else 3.0  # large logits: the stable form must not overflow
         output = [[rng.uniform(-scale, scale) for _ in range(width)] for _ in range(rows)]
         if kind == "probability":
-            target = [[float(rng.random() < 0.5) if trial % 2 else rng.random() for _ in range(width)] for _ in range(rows)]
+            draw = (lambda: float(rng.random() < 0.5)) if trial % 2 else rng.random  # hard and soft targets
+            target = [[draw() for _ in range(width)] for _ in range(rows)]
         else:
             target = [[rng.uniform(-scale, scale) for _ in range(width)] for _ in range(rows)]
         ours = make_ours()

@@ -43,7 +43,7 @@ class BatchNorm1d(Layer):
         self.num_features = check_integer(num_features, "BatchNorm1d: num_features", minimum=1)
         self.eps = check_number(eps, "BatchNorm1d: eps", minimum=0.0)
         if self.eps == 0.0:
-            raise ValueError("BatchNorm1d: eps must be > 0 (it keeps 1 / sqrt(var + eps) finite for a constant feature)")
+            raise ValueError("BatchNorm1d: eps must be > 0 (it keeps 1 / sqrt(var + eps) finite for constant features)")
         self.momentum = check_number(momentum, "BatchNorm1d: momentum", minimum=0.0)
         if self.momentum > 1.0:
             raise ValueError(f"BatchNorm1d: momentum must be in [0, 1], got {momentum!r}")
