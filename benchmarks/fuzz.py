@@ -12,6 +12,7 @@ Readers and the error each documents:
     drawings (Python)  drawing.prepare                      ValueError or TypeError (the argument checks)
     Quick, Draw!       quickdraw.read                       QuickDrawFormatError (a ValueError)
     PGM/PBM pictures   drawing.read_pgm                     ValueError
+    safetensors        purenet.safetensors.load             SafetensorError (a ValueError)
     demo API requests  the demo server on 127.0.0.1         a 2xx or 4xx answer (never 5xx, never silence)
 
 An input is mutated from a valid one: flipped bytes, a cut, appended bytes,
@@ -38,7 +39,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 import purenet as pn  # noqa: E402  (after the path: the script runs from a clone)
-from purenet import datasets  # noqa: E402
+from purenet import datasets, safetensors  # noqa: E402
 from purenet.checkpoint import load_checkpoint, resume  # noqa: E402
 from purenet.serialization import load  # noqa: E402
 from purenet.squares import drawing, quickdraw  # noqa: E402
@@ -225,6 +226,15 @@ def fuzzers(folder: str) -> dict:
         path = write(folder, "picture.pgm", data)
         return expect(lambda: drawing.read_pgm(path), (ValueError,))
 
+    tensors_file = safetensors.save({"0.weight": [[0.5, -1.25], [3.0, 1e-310]], "0.bias": [0.0, -0.0]},
+                                    metadata={"epochs": "3"})
+
+    def safetensors_file(rng: random.Random, case: int) -> str:
+        data = mutate_bytes(tensors_file, rng)
+        if rng.random() < 0.3:
+            data = mutate_bytes(data, rng)
+        return expect(lambda: safetensors.load(data), (safetensors.SafetensorError,))
+
     return {
         "model files": model_file,
         "checkpoints": checkpoint,
@@ -232,6 +242,7 @@ def fuzzers(folder: str) -> dict:
         "drawings (Python objects)": drawing_object,
         "Quick, Draw! files": quickdraw_file,
         "PGM/PBM pictures": pgm_file,
+        "safetensors": safetensors_file,
     }
 
 

