@@ -264,7 +264,7 @@ def demo_request(rng: random.Random, body: bytes) -> tuple[bytes, bool]:
     choice = rng.random()
     if choice < 0.1:
         length = rng.choice(["-1", "abc", "1e3", " 12", "99999999999999999999999", "", "0x10", str(len(body) + 5)])
-    headers = [f"Host: 127.0.0.1", f"Content-Type: {rng.choice(['application/json', 'text/plain', '', 'x' * 200])}"]
+    headers = ["Host: 127.0.0.1", f"Content-Type: {rng.choice(['application/json', 'text/plain', '', 'x' * 200])}"]
     if choice >= 0.05:
         headers.append(f"Content-Length: {length}")
     if rng.random() < 0.05:

@@ -96,7 +96,7 @@ def write_checkpoint(path: str | os.PathLike, data: dict) -> None:
 
 
 def load_checkpoint(path: str | os.PathLike) -> dict:
-    """Read a checkpoint or a model file: ``{"model": Sequential, "optimizer": {...} or None, "training": {...} or None}``.
+    """Read a checkpoint or a model file: ``{"model": Sequential, "optimizer": ..., "training": ...}``.
 
     ``optimizer`` is ``{"type": "Adam", "state_dict": ...}`` when the file carries the
     optimiser's state (``save(model, path, optimizer=...)`` or a checkpoint); pass
@@ -121,7 +121,9 @@ def load_checkpoint(path: str | os.PathLike) -> dict:
 def _optimizer_entry(entry: object) -> dict | None:
     if entry is None:
         return None
-    if not (isinstance(entry, dict) and isinstance(entry.get("type"), str) and isinstance(entry.get("state_dict"), dict)):
+    if not isinstance(entry, dict) or not isinstance(entry.get("type"), str):
+        raise ModelFileError("'optimizer' must be {\"type\": name, \"state_dict\": {...}}")
+    if not isinstance(entry.get("state_dict"), dict):
         raise ModelFileError("'optimizer' must be {\"type\": name, \"state_dict\": {...}}")
     return entry
 
@@ -173,7 +175,8 @@ def restore(saved: dict, training: Training, callbacks: list[Callback], options:
                 f"{name}={value!r}; resume with the same options"
             )
     model, layers = saved.get("model"), training.model.layers
-    if model is not None and [_description(layer) for layer in model.layers] != [_description(layer) for layer in layers]:
+    described = [_description(layer) for layer in layers]
+    if model is not None and [_description(layer) for layer in model.layers] != described:
         raise ValueError(f"resume: {path} holds a model {model!r}, but this run trains {training.model!r}")
     optimizer = saved["optimizer"]
     if optimizer is None or optimizer["type"] != type(training.optimizer).__name__:
