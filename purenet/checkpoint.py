@@ -121,9 +121,8 @@ def load_checkpoint(path: str | os.PathLike) -> dict:
 def _optimizer_entry(entry: object) -> dict | None:
     if entry is None:
         return None
-    if not isinstance(entry, dict) or not isinstance(entry.get("type"), str):
-        raise ModelFileError("'optimizer' must be {\"type\": name, \"state_dict\": {...}}")
-    if not isinstance(entry.get("state_dict"), dict):
+    well_formed = isinstance(entry, dict) and isinstance(entry.get("type"), str)
+    if not well_formed or not isinstance(entry.get("state_dict"), dict):
         raise ModelFileError("'optimizer' must be {\"type\": name, \"state_dict\": {...}}")
     return entry
 
