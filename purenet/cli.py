@@ -307,11 +307,12 @@ def _label_of_word(word: str) -> str:
 
 
 def _extra_drawings(text: str) -> tuple[str, str]:
-    """``FILE.ndjson:square``, ``FILE.ndjson:other`` or ``FILE.ndjson:word``: checked before training, like ``--out``."""
+    """``FILE.ndjson:square``, ``:other`` or ``:word``, checked before training like ``--out``."""
     path, colon, label = text.rpartition(":")
     if not colon or not path:
         raise argparse.ArgumentTypeError(
-            f"must be FILE.ndjson:square, FILE.ndjson:other or FILE.ndjson:word (a file, a colon, a label), got {text!r}"
+            f"must be FILE.ndjson:square, FILE.ndjson:other or FILE.ndjson:word (a file, a colon, a label), "
+            f"got {text!r}"
         )
     if label not in squares.EXTRA_LABELS and label != WORD_LABEL:
         raise argparse.ArgumentTypeError(
