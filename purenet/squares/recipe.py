@@ -37,7 +37,7 @@ EXTRA_LABELS = {"square": 1, "other": 0}
 # The default recipe: measured in docs/squares.md and benchmarks/time_to_accuracy.py.
 DEFAULT_SAMPLES = 10000
 DEFAULT_HIDDEN = 32
-DEFAULT_EPOCHS = 10
+DEFAULT_EPOCHS = 20
 DEFAULT_BATCH_SIZE = 50
 DEFAULT_LEARNING_RATE = 0.003
 OPTIMIZERS = ("adam", "sgd")
