@@ -19,12 +19,15 @@ run (the model, the loss, the optimiser, the epoch, the batch, the history):
     on_batch_end(training)        after the optimiser's step
     on_epoch_end(training)        after each epoch; its figures are in training.history
     on_train_end(training)        once, after the last epoch (also after a stop)
+    on_exception(training, error) instead of on_train_end, when an exception ends fit:
+                                  to tidy up (Ctrl-C's handler is put back); fit re-raises it
 
 To stop training, a callback sets ``training.stop_training = True`` (Keras'
 name). ``fit`` looks after every batch: the epoch in progress ends there
 (``on_epoch_end`` runs, its figures cover the batches that ran), then
 ``on_train_end`` runs and ``fit`` returns. An exception raised by a callback
-ends ``fit`` at once (``DivergenceGuard`` raises ``TrainingDivergedError``).
+ends ``fit`` at once (``DivergenceGuard`` raises ``TrainingDivergedError``),
+after ``on_exception``.
 """
 
 from __future__ import annotations
@@ -68,6 +71,9 @@ class Callback:
 
     def on_train_end(self, training: Training) -> None:
         """Once, after the last epoch, or after a callback stopped training."""
+
+    def on_exception(self, training: Training, error: BaseException) -> None:
+        """Instead of ``on_train_end`` when an exception ends ``fit``; ``fit`` raises it again afterwards."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -119,6 +125,10 @@ class CallbackList(Callback):
     def on_train_end(self, training: Training) -> None:
         for callback in self.callbacks:
             callback.on_train_end(training)
+
+    def on_exception(self, training: Training, error: BaseException) -> None:
+        for callback in self.callbacks:
+            callback.on_exception(training, error)
 
 
 class DivergenceGuard(Callback):

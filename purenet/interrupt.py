@@ -57,9 +57,17 @@ class InterruptHandler(Callback):
         if not training.interrupted:
             self.kept = self._keep(training)
 
-    def on_train_end(self, training: Training) -> None:
+    def on_exception(self, training: Training, error: BaseException) -> None:
+        self._put_back_the_previous_handler()
+
+    def _put_back_the_previous_handler(self) -> None:
+        # Also when an error ends fit: a handler left behind would swallow the next Ctrl-C.
         if self.previous is not None:
             signal.signal(signal.SIGINT, self.previous)
+            self.previous = None
+
+    def on_train_end(self, training: Training) -> None:
+        self._put_back_the_previous_handler()
         if training.interrupted:
             restore(self.kept, training, self.callbacks, {}, "the last epoch")
             savers = [callback for callback in self.callbacks if isinstance(callback, Checkpoint)]

@@ -1,10 +1,9 @@
 """``Sequential``: layers applied one after the other, with Keras-style ``fit``.
 
-forward runs the layers in order; backward runs them in reverse, passing each
-layer the gradient of the loss with respect to its output (the chain rule,
-docs/backpropagation.md). ``fit`` is the textbook's training loop: for each
-mini-batch, zero the gradients, forward, loss, backward, step; all it does
-besides is in callbacks (``purenet.callbacks``, docs/training.md).
+forward runs the layers in order; backward runs them in reverse, passing each layer the gradient of the
+loss with respect to its output (the chain rule, docs/backpropagation.md). ``fit`` is the textbook's loop:
+for each mini-batch, zero the gradients, forward, loss, backward, step; all it does besides is in callbacks
+(``purenet.callbacks``, docs/training.md).
 """
 
 from __future__ import annotations
@@ -32,10 +31,9 @@ from .validation import check_integer, check_seed
 class Sequential:
     """A stack of layers: ``Sequential(Dense(2, 16), ReLU(), Dense(16, 3))``.
 
-    The model's output is usually raw scores (logits): train it with
-    ``SoftmaxCrossEntropy`` and read probabilities with ``predict_proba``.
-    ``layers`` is the list of layers; ``metadata`` is a dict saved with the
-    model (for example how it was trained).
+    The model's output is usually raw scores (logits): train it with ``SoftmaxCrossEntropy`` and read
+    probabilities with ``predict_proba``. ``layers`` is the list of layers; ``metadata`` is a dict saved
+    with the model (for example how it was trained).
     """
 
     def __init__(self, *layers: Layer) -> None:
@@ -276,23 +274,27 @@ class Sequential:
 
         first_epoch = prepare(training, callbacks, seed, checkpoint, resume)
         callbacks.on_train_begin(training)
-        for epoch in range(first_epoch, epochs + 1):
-            training.start_epoch(epoch)  # reshuffles
-            callbacks.on_epoch_begin(training)
-            for batch_x, batch_y in training.mini_batches():
-                optimizer.zero_grad()  # gradients accumulate: clear them first
-                training.outputs = self.forward(batch_x)
-                callbacks.on_forward_end(training)  # the divergence guard checks the outputs...
-                training.record_loss(loss.forward(training.outputs, batch_y))
-                callbacks.on_before_backward(training)  # ... and the loss, before anything changes
-                self.backward(loss.backward())
-                optimizer.step()
-                callbacks.on_batch_end(training)
+        try:
+            for epoch in range(first_epoch, epochs + 1):
+                training.start_epoch(epoch)  # reshuffles
+                callbacks.on_epoch_begin(training)
+                for batch_x, batch_y in training.mini_batches():
+                    optimizer.zero_grad()  # gradients accumulate: clear them first
+                    training.outputs = self.forward(batch_x)
+                    callbacks.on_forward_end(training)  # the divergence guard checks the outputs...
+                    training.record_loss(loss.forward(training.outputs, batch_y))
+                    callbacks.on_before_backward(training)  # ... and the loss, before anything changes
+                    self.backward(loss.backward())
+                    optimizer.step()
+                    callbacks.on_batch_end(training)
+                    if training.stop_training:
+                        break
+                training.end_epoch()
+                callbacks.on_epoch_end(training)
                 if training.stop_training:
                     break
-            training.end_epoch()
-            callbacks.on_epoch_end(training)
-            if training.stop_training:
-                break
+        except BaseException as error:  # a run ended by an error still tidies up (Ctrl-C's handler)
+            callbacks.on_exception(training, error)
+            raise
         callbacks.on_train_end(training)
         return training.history

@@ -138,3 +138,30 @@ def test_a_second_control_c_stops_at_once_and_leaves_no_half_file(tmp_path, dela
         assert len(load(out).layers) == 3
     leftovers = [name for name in os.listdir(tmp_path) if name not in ("run.json", "spiral.json")]
     assert all(name.startswith(".purenet-") and name.endswith(".tmp") for name in leftovers), leftovers
+
+
+class RaiseAfterFirstBatch(Callback):
+    def on_batch_end(self, training):
+        raise RuntimeError("a callback's own error")
+
+
+class CountExceptions(Callback):
+    def __init__(self):
+        self.seen = []
+
+    def on_exception(self, training, error):
+        self.seen.append(error)
+
+
+def test_an_error_that_ends_fit_puts_the_previous_ctrl_c_handler_back():
+    # A handler left behind by a run that ended in an error would swallow the next Ctrl-C.
+    before = signal.getsignal(signal.SIGINT)
+    X, y = datasets.xor()
+    model = pn.Sequential(pn.Dense(2, 4, rng=random.Random(0)), pn.ReLU(), pn.Dense(4, 2, rng=random.Random(1)))
+    counter = CountExceptions()
+    with pytest.raises(RuntimeError, match="a callback's own error"):
+        model.fit(X, y, epochs=2, verbose=0, callbacks=[RaiseAfterFirstBatch(), counter])
+    assert signal.getsignal(signal.SIGINT) is before
+    assert [str(error) for error in counter.seen] == ["a callback's own error"]
+    with pytest.raises(KeyboardInterrupt):  # the next Ctrl-C is an ordinary KeyboardInterrupt again
+        signal.raise_signal(signal.SIGINT)
