@@ -28,6 +28,8 @@ from collections.abc import Mapping
 from .layers import Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from .layers.base import Layer
 from .layers.convolution import Conv1d, Conv2d
+from .layers.dropout import Dropout
+from .layers.normalization import BatchNorm1d
 from .layers.pooling import AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
 from .layers.reshape import Flatten, Unflatten
 from .model import Sequential
@@ -50,9 +52,11 @@ PYTORCH_NAMES: dict[str, type[Layer]] = {
     "AvgPool2d": AvgPool2d,
     "Flatten": Flatten,
     "Unflatten": Unflatten,
+    "Dropout": Dropout,
+    "BatchNorm1d": BatchNorm1d,
 }
 # The layers whose sizes can be read from their weight: the dimensions of the weight, and the settings they give.
-WEIGHT_DIMENSIONS = {Dense: 2, Conv1d: 3, Conv2d: 4}
+WEIGHT_DIMENSIONS = {BatchNorm1d: 1, Dense: 2, Conv1d: 3, Conv2d: 4}
 
 
 def from_state_dict(architecture: Sequential | list | tuple, state_dict: Mapping[str, object]) -> Sequential:
@@ -107,7 +111,8 @@ def _layer(index: int, entry: object, values: dict[str, object]) -> Layer:
 
 
 def _sized_from_weight(index: int, kind: type[Layer], values: dict[str, object]) -> Layer:
-    """Dense(in, out) from an out x in weight; Conv1d/Conv2d(in, out, kernel) from out x in x kernel."""
+    """Dense(in, out) from an out x in weight; Conv1d/Conv2d(in, out, kernel) from out x in x kernel;
+    BatchNorm1d(features) from its weight of that length."""
     key = f"{index}.weight"
     if key not in values:
         raise ValueError(
@@ -117,10 +122,14 @@ def _sized_from_weight(index: int, kind: type[Layer], values: dict[str, object])
     shape, _ = shape_and_values(values[key], f"state_dict[{key!r}]")
     dimensions = WEIGHT_DIMENSIONS[kind]
     if len(shape) != dimensions or 0 in shape:
-        layout = {2: "out x in", 3: "out x in x kernel", 4: "out x in x kernel height x kernel width"}[dimensions]
+        layout = {1: "features", 2: "out x in", 3: "out x in x kernel", 4: "out x in x kernel height x kernel width"}[
+            dimensions
+        ]
         raise ValueError(
             f"from_state_dict: state_dict[{key!r}] must be a {kind.__name__} weight ({layout}), got shape {list(shape)}"
         )
+    if kind is BatchNorm1d:
+        return BatchNorm1d(shape[0])
     if kind is Dense:
         return Dense(shape[1], shape[0])
     return kind(shape[1], shape[0], shape[2] if kind is Conv1d else tuple(shape[2:]))

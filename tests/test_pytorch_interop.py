@@ -182,3 +182,13 @@ def test_a_torch_state_dict_loads_directly(torch):
     torch_model = torch_dense(torch.nn)
     model = pn.from_state_dict(DENSE_ARCHITECTURE, torch_model.state_dict())
     assert model.state_dict() == {key: value.tolist() for key, value in torch_model.state_dict().items()}
+
+
+def test_batch_norm_and_dropout_come_back_from_a_state_dict():
+    model = pn.Sequential(pn.Dense(3, 4, rng=random.Random(0)), pn.BatchNorm1d(4), pn.ReLU(), pn.Dropout(0.2),
+                          pn.Dense(4, 2, rng=random.Random(1)))
+    state = model.state_dict()
+    rebuilt = pn.from_state_dict(["Linear", "BatchNorm1d", "ReLU", "Dropout", "Linear"], state)
+    assert [type(layer).__name__ for layer in rebuilt.layers] == ["Dense", "BatchNorm1d", "ReLU", "Dropout", "Dense"]
+    assert rebuilt.layers[1].num_features == 4
+    assert rebuilt.state_dict() == state
