@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from .matrices import Vector
-from .optimizers import Optimizer
+from .optimizers import Adam, Optimizer
 from .validation import check_number
 
 
@@ -142,17 +142,19 @@ class Adagrad(Optimizer):
         }
 
 
-class AdamW(Optimizer):
+class AdamW(Adam):
     """AdamW (torch.optim.AdamW): Adam with the weight decay taken out of the gradient.
 
         p <- p (1 - lr weight_decay)                   (decoupled decay, before the Adam step)
+        then Adam's step on the bare gradient g:
         m <- beta1 m + (1 - beta1) g                   ("exp_avg")
         v <- beta2 v + (1 - beta2) g^2                 ("exp_avg_sq")
-        p <- p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+        p <- p - lr * m_hat / (sqrt(v_hat) + eps)
 
     Adam's ``weight_decay`` adds weight_decay p to g, which is then divided by
     sqrt(v): values with large gradients are hardly decayed. AdamW shrinks
     every value by the same factor (docs/regularisation.md, "Weight decay and AdamW").
+    Its default decay is PyTorch's, 0.01.
     """
 
     def __init__(
@@ -163,30 +165,8 @@ class AdamW(Optimizer):
         eps: float = 1e-8,
         weight_decay: float = 1e-2,
     ) -> None:
-        super().__init__(params, lr)
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = (
-            check_number(betas[0], "betas[0]", minimum=0.0, below=1.0),
-            check_number(betas[1], "betas[1]", minimum=0.0, below=1.0),
-        )
-        self.eps = _positive_eps(eps)
-        self.weight_decay = check_number(weight_decay, "weight_decay", minimum=0.0)
+        super().__init__(params, lr, betas, eps, weight_decay)
 
     def update(self, values: Vector, gradients: Vector, state: dict) -> Vector:
-        beta1, beta2 = self.betas
         shrink = 1.0 - self.lr * self.weight_decay
-        t = state["step"] = state.get("step", 0) + 1
-        m = state.get("exp_avg") or [0.0] * len(values)
-        v = state.get("exp_avg_sq") or [0.0] * len(values)
-        m = state["exp_avg"] = [beta1 * m_k + (1.0 - beta1) * g for m_k, g in zip(m, gradients)]
-        v = state["exp_avg_sq"] = [beta2 * v_k + (1.0 - beta2) * g * g for v_k, g in zip(v, gradients)]
-        step_size = self.lr / (1.0 - beta1**t)
-        root_correction = math.sqrt(1.0 - beta2**t)
-        return [
-            p * shrink - step_size * m_k / (math.sqrt(v_k) / root_correction + self.eps)
-            for p, m_k, v_k in zip(values, m, v)
-        ]
-
-    def hyperparameters(self) -> dict:
-        return {"lr": self.lr, "betas": list(self.betas), "eps": self.eps, "weight_decay": self.weight_decay}
+        return self.adam_step([p * shrink for p in values], gradients, state)

@@ -25,35 +25,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .layers import Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from .layers import Dense
 from .layers.base import Layer
 from .layers.convolution import Conv1d, Conv2d
-from .layers.dropout import Dropout
 from .layers.normalization import BatchNorm1d
-from .layers.pooling import AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
-from .layers.reshape import Flatten, Unflatten
 from .model import Sequential
 from .safetensors import shape_and_values
+from .serialization import LAYER_TYPES
 
-# PyTorch's torch.nn class names and the purenet layers that compute the same thing.
+# PyTorch's torch.nn class names and the purenet layers that compute the same thing: the names purenet's model
+# files use (serialization.LAYER_TYPES), except that PyTorch calls the dense layer Linear.
 PYTORCH_NAMES: dict[str, type[Layer]] = {
-    "Linear": Dense,
-    "Identity": Identity,
-    "ReLU": ReLU,
-    "LeakyReLU": LeakyReLU,
-    "Sigmoid": Sigmoid,
-    "Tanh": Tanh,
-    "Softmax": Softmax,
-    "Conv1d": Conv1d,
-    "Conv2d": Conv2d,
-    "MaxPool1d": MaxPool1d,
-    "MaxPool2d": MaxPool2d,
-    "AvgPool1d": AvgPool1d,
-    "AvgPool2d": AvgPool2d,
-    "Flatten": Flatten,
-    "Unflatten": Unflatten,
-    "Dropout": Dropout,
-    "BatchNorm1d": BatchNorm1d,
+    ("Linear" if name == "Dense" else name): kind for name, kind in LAYER_TYPES.items()
 }
 # The layers whose sizes can be read from their weight: the dimensions of the weight, and the settings they give.
 WEIGHT_DIMENSIONS = {BatchNorm1d: 1, Dense: 2, Conv1d: 3, Conv2d: 4}

@@ -277,10 +277,14 @@ class Adam(Optimizer):
         self.weight_decay = check_number(weight_decay, "weight_decay", minimum=0.0)
 
     def update(self, values: Vector, gradients: Vector, state: dict) -> Vector:
+        if self.weight_decay:
+            gradients = [g + self.weight_decay * p for g, p in zip(gradients, values)]
+        return self.adam_step(values, gradients, state)
+
+    def adam_step(self, values: Vector, gradients: Vector, state: dict) -> Vector:
+        """The step from m_hat and v_hat, on gradients that already hold any weight decay."""
         beta1, beta2 = self.betas
-        lr, eps, decay = self.lr, self.eps, self.weight_decay
-        if decay:
-            gradients = [g + decay * p for g, p in zip(gradients, values)]
+        lr, eps = self.lr, self.eps
         t = state["step"] = state.get("step", 0) + 1
         m = state.get("exp_avg") or [0.0] * len(values)
         v = state.get("exp_avg_sq") or [0.0] * len(values)
