@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import common
 
 from purenet.matrices import convolution as kernels  # noqa: E402  (common puts this checkout on the path)
+from purenet.matrices import pooling as pooling_kernels  # noqa: E402
 
 OVERHEAD_TARGET = 1.3  # purenet at most 30 % slower than the bare loop on the same data
 BATCH = 8
@@ -277,31 +278,31 @@ def build_kernels(images: list, seed: int) -> list[Kernel]:
     # pooling 2 x 2 on the first layer's output: 8 x 32 x 32 maps
     maps32 = tensor(rng, (batch, 8, 32, 32))
     pooled_grad = tensor(rng, (batch, 8, 16, 16))
-    _, winners = kernels.max_pool2d(maps32, (2, 2), (2, 2))
+    _, winners = pooling_kernels.max_pool2d(maps32, (2, 2), (2, 2))
     values = batch * 8 * 32 * 32
     result.append(Kernel(
         "max pool2d forward", f"{batch}x8x32x32, 2x2", values,
-        lambda: kernels.max_pool2d(maps32, (2, 2), (2, 2)),
+        lambda: pooling_kernels.max_pool2d(maps32, (2, 2), (2, 2)),
         lambda: bare_max_pool2d(maps32, 2),
-        lambda: kernels.reference_max_pool2d(maps32, (2, 2), (2, 2)),
+        lambda: pooling_kernels.reference_max_pool2d(maps32, (2, 2), (2, 2)),
     ))
     result.append(Kernel(
         "max pool2d backward", f"{batch}x8x16x16 grad", values,
-        lambda: kernels.max_pool2d_backward(pooled_grad, winners, 32, 32),
+        lambda: pooling_kernels.max_pool2d_backward(pooled_grad, winners, 32, 32),
         lambda: bare_max_pool2d_backward(pooled_grad, winners, 32, 32),
-        lambda: kernels.reference_max_pool2d_backward(maps32, pooled_grad, (2, 2), (2, 2)),
+        lambda: pooling_kernels.reference_max_pool2d_backward(maps32, pooled_grad, (2, 2), (2, 2)),
     ))
     result.append(Kernel(
         "avg pool2d forward", f"{batch}x8x32x32, 2x2", values,
-        lambda: kernels.avg_pool2d(maps32, (2, 2), (2, 2)),
+        lambda: pooling_kernels.avg_pool2d(maps32, (2, 2), (2, 2)),
         lambda: bare_avg_pool2d(maps32, 2),
-        lambda: kernels.reference_avg_pool2d(maps32, (2, 2), (2, 2)),
+        lambda: pooling_kernels.reference_avg_pool2d(maps32, (2, 2), (2, 2)),
     ))
     result.append(Kernel(
         "avg pool2d backward", f"{batch}x8x16x16 grad", values,
-        lambda: kernels.avg_pool2d_backward(pooled_grad, 32, 32, (2, 2), (2, 2)),
+        lambda: pooling_kernels.avg_pool2d_backward(pooled_grad, 32, 32, (2, 2), (2, 2)),
         lambda: bare_avg_pool2d_backward(pooled_grad, 32, 32, 2),
-        lambda: kernels.reference_avg_pool2d_backward((batch, 8, 32, 32), pooled_grad, (2, 2), (2, 2)),
+        lambda: pooling_kernels.reference_avg_pool2d_backward((batch, 8, 32, 32), pooled_grad, (2, 2), (2, 2)),
     ))
     return result
 

@@ -1,7 +1,7 @@
 """MaxPool1d/2d and AvgPool1d/2d against plain loops and central differences (standard library only).
 
 The fast kernels are compared with the textbook loops of
-purenet/matrices/convolution.py on random windows and strides (overlapping
+purenet/matrices/pooling.py on random windows and strides (overlapping
 and not); the gradients with central differences; the gradient rules of
 docs/convolution.md (to the maximum, the first on a tie; spread evenly)
 with numbers worked by hand. PyTorch's own numbers:
@@ -18,7 +18,7 @@ from conftest import assert_close
 from test_convolution import numerical_gradient, random_tensor, weighted_sum
 
 from purenet.layers.pooling import AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
-from purenet.matrices import convolution as kernels
+from purenet.matrices import pooling as kernels
 from purenet.matrices import tensors
 
 

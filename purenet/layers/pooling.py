@@ -10,12 +10,13 @@ each axis; the stride defaults to the kernel size (windows side by side).
 Gradients (docs/convolution.md): max pooling sends each g[n][c][i][j] to
 the position of its window's maximum (the first in reading order on a tie,
 as PyTorch); average pooling spreads it evenly, g / (kh kw) to each value
-of the window. The loops are in purenet/matrices/convolution.py.
+of the window. The loops are in purenet/matrices/pooling.py.
 """
 
 from __future__ import annotations
 
-from ..matrices import convolution as kernels
+from ..matrices import pooling as kernels
+from ..matrices.convolution import output_size
 from ..matrices import tensors
 from ..validation import check_integer
 from .base import Layer
@@ -85,7 +86,7 @@ class Pool2d(Layer):
         sizes = input_shape[1:]
         kernel_sizes, strides = self.kernel_size[-len(sizes):], self.stride[-len(sizes):]
         return (input_shape[0],) + tuple(
-            kernels.output_size(size, kernel, stride, 0) for size, kernel, stride in zip(sizes, kernel_sizes, strides)
+            output_size(size, kernel, stride, 0) for size, kernel, stride in zip(sizes, kernel_sizes, strides)
         )
 
     def config(self) -> dict:

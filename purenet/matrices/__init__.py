@@ -9,9 +9,9 @@ Read in this order:
 - ``products.py``: the products of the dense layer, each first as the
   textbook loop (``reference_matmul`` and friends), then in the fast form
   the layers call; the dense layer's hot loops live there;
-- ``tensors.py`` and ``convolution.py``: batches deeper than a matrix
+- ``tensors.py``, ``convolution.py`` and ``pooling.py``: batches deeper than a matrix
   (signals, images) and the loops of convolution and pooling, imported as
-  ``matrices.tensors`` and ``matrices.convolution``.
+  ``matrices.tensors``, ``matrices.convolution`` and ``matrices.pooling``.
 
 Every operation checks the shapes it is given and raises a ``ValueError``
 that names both shapes, for example::
