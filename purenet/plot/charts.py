@@ -48,6 +48,22 @@ class Axis:
         return self.start + (value - low) / (high - low) * (self.end - self.start)
 
 
+
+def frame(left: float, top: float, right: float, bottom: float) -> str:
+    """The plotting area's border: a rectangle from (left, top) to (right, bottom), unfilled."""
+    return element(
+        "rect",
+        {
+            "x": float(left),
+            "y": float(top),
+            "width": float(right - left),
+            "height": float(bottom - top),
+            "fill": "none",
+            "stroke": FRAME_COLOUR,
+        },
+    )
+
+
 def read_series(series: object, where: str) -> dict[str, list[float | None]]:
     """``{name: values}`` from a dict of lists, or ``{"": values}`` from one list; None is a gap."""
     if isinstance(series, dict):
@@ -177,19 +193,7 @@ def draw_line_chart(
         line = element("line", {"x1": pixel, "y1": float(top), "x2": pixel, "y2": float(bottom), "stroke": GRID_COLOUR})
         text = text_element(pixel, bottom + 16, label, "middle", fill=TEXT_COLOUR)
         body.append(element("g", {"class": "x-tick"}, line + text))
-    body.append(
-        element(
-            "rect",
-            {
-                "x": float(left),
-                "y": float(top),
-                "width": float(right - left),
-                "height": float(bottom - top),
-                "fill": "none",
-                "stroke": FRAME_COLOUR,
-            },
-        )
-    )
+    body.append(frame(left, top, right, bottom))
     if x_label:
         body.append(text_element((left + right) / 2, height - 10, x_label, "middle", fill=TEXT_COLOUR))
     if y_label:

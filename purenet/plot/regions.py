@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..validation import ArgumentTypeError, check_integer, is_integer
 from .charts import MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, TEXT_COLOUR, TITLE_HEIGHT, Axis, legend_rows
-from .charts import LEGEND_ROW_HEIGHT, read_size
+from .charts import LEGEND_ROW_HEIGHT, frame, read_size
 from .colours import RGB, hex_colour, mix, palette_colour
 from .inputs import read_labels, read_sequence, read_text, read_values, short
 from .png import encode_png
@@ -167,19 +167,7 @@ def decision_regions(
                 "g", {"class": "x-tick"}, line + text_element(pixel, bottom + 16, label, "middle", fill=TEXT_COLOUR)
             )
         )
-    body.append(
-        element(
-            "rect",
-            {
-                "x": float(left),
-                "y": float(top),
-                "width": float(right - left),
-                "height": float(bottom - top),
-                "fill": "none",
-                "stroke": "#888888",
-            },
-        )
-    )
+    body.append(frame(left, top, right, bottom))
     circles = [
         element(
             "circle",
