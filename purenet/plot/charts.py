@@ -48,7 +48,6 @@ class Axis:
         return self.start + (value - low) / (high - low) * (self.end - self.start)
 
 
-
 def frame(left: float, top: float, right: float, bottom: float) -> str:
     """The plotting area's border: a rectangle from (left, top) to (right, bottom), unfilled."""
     return element(
