@@ -98,11 +98,22 @@ class Sequential:
         ``None``, or dL/d(input) (batch x in_features) with
         ``input_gradient=True``: as in PyTorch, no gradient is computed for the
         input unless asked, which spares the first layer its largest product
-        G W (batch x out x in multiply-adds).
+        G W (batch x out x in multiply-adds). For the same reason the pass
+        stops at the first layer that has parameters: the layers before it
+        (an ``Unflatten``, say) have nothing to learn and nobody needs their
+        input gradient.
         """
-        for index in range(len(self.layers) - 1, -1, -1):
-            grad = self.layers[index].backward(grad, input_gradient=input_gradient or index > 0)
-        return grad
+        last_needed = 0 if input_gradient else self._first_trainable_index()
+        for index in range(len(self.layers) - 1, last_needed - 1, -1):
+            grad = self.layers[index].backward(grad, input_gradient=input_gradient or index > last_needed)
+        return grad if input_gradient else None
+
+    def _first_trainable_index(self) -> int:
+        """The index of the first layer with parameters (the number of layers if none has any)."""
+        for index, layer in enumerate(self.layers):
+            if layer.parameters():
+                return index
+        return len(self.layers)
 
     def parameters(self) -> list[Parameter]:
         """All trainable parameters, layer by layer (weight, then bias)."""

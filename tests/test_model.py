@@ -136,6 +136,35 @@ def test_backward_computes_no_input_gradient_unless_asked():
     assert len(gradient) == 1 and len(gradient[0]) == 2
 
 
+def test_backward_stops_at_the_first_layer_with_parameters():
+    # An Unflatten (or a Dropout) before the first trainable layer has nothing to learn: its
+    # backward, and the convolution's input gradient it would need, are skipped unless asked.
+    class RecordingUnflatten(pn.Unflatten):
+        def __init__(self, shape):
+            super().__init__(shape)
+            self.calls = 0
+
+        def backward(self, grad, input_gradient=True):
+            self.calls += 1
+            return super().backward(grad, input_gradient)
+
+    def run(input_gradient):
+        unflatten = RecordingUnflatten((1, 6))
+        model = pn.Sequential(unflatten, pn.Conv1d(1, 2, 3, rng=4), pn.Flatten(), pn.Dense(8, 2, rng=5))
+        loss = pn.SoftmaxCrossEntropy()
+        loss.forward(model.forward([[0.5, -1.0, 2.0, 0.0, 1.5, -0.5], [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]]), [1, 0])
+        returned = model.backward(loss.backward(), input_gradient=input_gradient)
+        return unflatten.calls, returned, [parameter.grad for parameter in model.parameters()]
+
+    calls, returned, skipped = run(False)
+    assert calls == 0 and returned is None
+    calls, returned, full = run(True)
+    assert calls == 1 and len(returned) == 2 and len(returned[0]) == 6
+    assert repr(skipped) == repr(full)  # the same floats, digit for digit (repr round-trips)
+    # A model with no parameters at all has no backward work to do.
+    assert pn.Sequential(pn.ReLU()).backward([[1.0]]) is None
+
+
 def test_the_default_backward_stores_the_same_gradients_as_with_the_input_gradient():
     def gradients(input_gradient):
         model = pn.Sequential(pn.Dense(3, 4, rng=2), pn.Tanh(), pn.Dense(4, 2, rng=3))
