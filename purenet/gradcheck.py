@@ -4,9 +4,10 @@ For a scalar function f of a value v, the central difference
 
     df/dv ~ (f(v + h) - f(v - h)) / (2h)
 
-has an error of order h^2 (docs/backpropagation.md). ``gradcheck`` nudges
-every input value and every parameter in turn, recomputes the loss, and
-reports per tensor the worst error relative to the gradient's size:
+has an error of order h^2 (docs/backpropagation.md; docs/gradcheck.md for why
+h = 1e-6 and the threshold 1e-6). ``gradcheck`` nudges every input value and
+every parameter in turn, recomputes the loss, and reports per tensor the worst
+error relative to the gradient's size:
 
     error = max_k |analytic_k - numeric_k| / max(max_k |analytic_k|, max_k |numeric_k|, 1e-12)
 
@@ -16,6 +17,13 @@ What is checked:
 - a model: L = loss(model(x), target) with the given (default softmax
   cross-entropy) loss, for every parameter and the input.
 
+``check_entries`` keeps what ``gradcheck`` reduces to one number per tensor:
+every entry's value w, L(w + h), L(w - h) and backprop gradient.
+``walkthrough`` (what ``python -m purenet gradcheck`` prints first) shows those
+numbers for the first few entries of each tensor of a tiny network, and with
+``broken=True`` the same network with a deliberately wrong sigmoid derivative
+(``BrokenSigmoid``), to show what a failing check looks like.
+
 Keep inputs away from kinks (ReLU at 0): a finite difference that straddles a
 kink measures neither side's slope.
 """
@@ -24,17 +32,46 @@ from __future__ import annotations
 
 import random
 import sys
+from dataclasses import dataclass
 from typing import Callable, TextIO
 
 from . import matrices
+from .layers.activations import Sigmoid
 from .layers.base import Layer
+from .layers.dense import Dense
 from .losses import Loss, SoftmaxCrossEntropy
 from .matrices import Matrix, tensors
 from .model import Sequential
-from .validation import check_integer, check_seed, is_finite, is_number
+from .validation import check_integer, check_number, check_seed, is_finite, is_number
 
+DEFAULT_EPSILON = 1e-6  # h: the rounding error ~1e-16/h and the truncation error ~h^2/6 both stay far below 1e-6
+DEFAULT_TOLERANCE = 1e-6  # correct gradients land near 1e-10, wrong ones near 1e-2 to 1 (docs/gradcheck.md)
+SCALE_FLOOR = 1e-12  # divide by this, not by 0, when every gradient of a tensor is 0
+UNIT_ROUNDOFF = 2.0**-53  # a float's relative rounding error, about 1.1e-16
 
 Position = tuple[int, int]  # (row, column) of the innermost lists; a vector is one row
+
+
+@dataclass(frozen=True)
+class EntryCheck:
+    """One entry of one tensor, checked: the numbers the central difference is made of.
+
+    ``value`` is the entry w before the nudge, ``above`` = L(w + h),
+    ``below`` = L(w - h), ``analytic`` the backprop dL/dw; ``numeric`` is
+    (L(w + h) - L(w - h)) / (2h), computed exactly as ``numeric_gradient`` does.
+    """
+
+    tensor: str
+    index: str
+    value: float
+    epsilon: float
+    above: float
+    below: float
+    analytic: float
+
+    @property
+    def numeric(self) -> float:
+        return (self.above - self.below) / (2.0 * self.epsilon)
 
 
 def _positions(values: list, entries: int | None, rng: random.Random) -> list[Position]:
@@ -46,6 +83,18 @@ def _positions(values: list, entries: int | None, rng: random.Random) -> list[Po
     return sorted(rng.sample(every, entries))
 
 
+def _nudge(function: Callable[[], float], rows: list[list[float]], position: Position, epsilon: float) -> tuple[float, float]:
+    """(f(v + h), f(v - h)) for the entry at ``position``, which is restored afterwards."""
+    row, column = position
+    original = rows[row][column]
+    rows[row][column] = original + epsilon
+    above = function()
+    rows[row][column] = original - epsilon
+    below = function()
+    rows[row][column] = original
+    return above, below
+
+
 def numeric_gradient(function: Callable[[], float], values: list, positions: list[Position], epsilon: float) -> list:
     """Central differences (f(v + h) - f(v - h)) / 2h of ``function()`` at each position of ``values``.
 
@@ -55,13 +104,8 @@ def numeric_gradient(function: Callable[[], float], values: list, positions: lis
     """
     rows = tensors.innermost_rows(values)
     gradient = []
-    for row, column in positions:
-        original = rows[row][column]
-        rows[row][column] = original + epsilon
-        above = function()
-        rows[row][column] = original - epsilon
-        below = function()
-        rows[row][column] = original
+    for position in positions:
+        above, below = _nudge(function, rows, position, epsilon)
         gradient.append((above - below) / (2.0 * epsilon))
     return gradient
 
@@ -71,14 +115,34 @@ def _entries(values: list, positions: list[Position]) -> list[float]:
     return [rows[row][column] for row, column in positions]
 
 
+def _index_text(values: list, position: Position) -> str:
+    """The entry's index as Python writes it: ``[j]`` in a vector, ``[o][i]`` in a matrix, and so on."""
+    shape = []
+    part = values
+    while isinstance(part, list) and part:
+        shape.append(len(part))
+        part = part[0]
+    row, column = position
+    outer = []
+    for size in reversed(shape[:-1]):
+        row, index = divmod(row, size)
+        outer.append(index)
+    return "".join(f"[{index}]" for index in reversed(outer)) + f"[{column}]"
+
+
+def gradient_scale(analytic: list, numeric: list) -> float:
+    """max(max_k |analytic_k|, max_k |numeric_k|, 1e-12): the size ``relative_error`` divides by."""
+    flat_analytic, flat_numeric = tensors.flatten(analytic), tensors.flatten(numeric)
+    return max([abs(v) for v in flat_analytic] + [abs(v) for v in flat_numeric] + [SCALE_FLOOR])
+
+
 def relative_error(analytic: list, numeric: list) -> float:
     """Worst absolute difference, relative to the larger of the two gradients' largest entries."""
     flat_analytic, flat_numeric = tensors.flatten(analytic), tensors.flatten(numeric)
     if len(flat_analytic) != len(flat_numeric):
         raise ValueError(f"relative_error: {len(flat_analytic)} analytic values but {len(flat_numeric)} numeric")
     worst = max((abs(a - n) for a, n in zip(flat_analytic, flat_numeric)), default=0.0)
-    size = max([abs(v) for v in flat_analytic] + [abs(v) for v in flat_numeric] + [1e-12])
-    return worst / size
+    return worst / gradient_scale(flat_analytic, flat_numeric)
 
 
 def gradcheck(
@@ -86,8 +150,8 @@ def gradcheck(
     inputs: object,
     targets: object = None,
     loss: Loss | None = None,
-    epsilon: float = 1e-6,
-    tolerance: float = 1e-6,
+    epsilon: float = DEFAULT_EPSILON,
+    tolerance: float = DEFAULT_TOLERANCE,
     seed: int = 0,
     entries: int | None = None,
     verbose: bool = False,
@@ -116,25 +180,79 @@ def gradcheck(
     names are ``"0.Dense.weight"`` and so on. Parameter gradients are restored
     afterwards, so a check does not disturb training.
     """
-    x = _as_batch(inputs)
-    check_integer(entries, "gradcheck: entries", minimum=1, optional=True)
-    check_seed(seed, "gradcheck: seed")
-    rng = random.Random(seed)
-    if isinstance(component, Loss):
-        if targets is None:
-            raise ValueError("gradcheck: a loss needs targets")
-        component.forward(x, targets)
-        analytic = component.backward()
-        positions = _positions(x, entries, rng)
-        numeric = numeric_gradient(lambda: component.forward(x, targets), x, positions, epsilon)
-        errors = {"input": relative_error(_entries(analytic, positions), numeric)}
-    elif isinstance(component, (Layer, Sequential)):
-        errors = _check_differentiable(component, x, targets, loss, epsilon, rng, entries)
-    else:
-        raise TypeError(f"gradcheck: component must be a layer, a loss or a Sequential, got {type(component).__name__}")
+    checks = _check_entries("gradcheck", component, inputs, targets, loss, epsilon, seed, entries)
+    errors = {
+        name: relative_error([check.analytic for check in entry_checks], [check.numeric for check in entry_checks])
+        for name, entry_checks in checks.items()
+    }
     if verbose:
         print_report(type(component).__name__, errors, tolerance, stream or sys.stdout)
     return errors
+
+
+def check_entries(
+    component: Layer | Loss | Sequential,
+    inputs: object,
+    targets: object = None,
+    loss: Loss | None = None,
+    epsilon: float = DEFAULT_EPSILON,
+    seed: int = 0,
+    entries: int | None = None,
+) -> dict[str, list[EntryCheck]]:
+    """Every checked entry of every tensor, with the numbers ``gradcheck`` reduces to one error.
+
+    Takes ``gradcheck``'s arguments and checks the same entries (same seed,
+    same choice); returns, per tensor, one ``EntryCheck`` per entry: its
+    value w, L(w + h), L(w - h), the backprop gradient, and (a property) the
+    central difference. ``relative_error`` of a tensor's analytic and numeric
+    values is ``gradcheck``'s error for it.
+    """
+    return _check_entries("check_entries", component, inputs, targets, loss, epsilon, seed, entries)
+
+
+def _check_entries(
+    caller: str,
+    component: Layer | Loss | Sequential,
+    inputs: object,
+    targets: object,
+    loss: Loss | None,
+    epsilon: float,
+    seed: int,
+    entries: int | None,
+) -> dict[str, list[EntryCheck]]:
+    x = _as_batch(inputs)
+    check_integer(entries, f"{caller}: entries", minimum=1, optional=True)
+    check_seed(seed, f"{caller}: seed")
+    rng = random.Random(seed)
+    if isinstance(component, Loss):
+        if targets is None:
+            raise ValueError(f"{caller}: a loss needs targets")
+        component.forward(x, targets)
+        analytic = component.backward()
+        return {"input": _nudge_entries("input", lambda: component.forward(x, targets), x, analytic, epsilon, rng, entries)}
+    if isinstance(component, (Layer, Sequential)):
+        return _check_differentiable(caller, component, x, targets, loss, epsilon, rng, entries)
+    raise TypeError(f"{caller}: component must be a layer, a loss or a Sequential, got {type(component).__name__}")
+
+
+def _nudge_entries(
+    name: str,
+    objective: Callable[[], float],
+    values: list,
+    analytic: list,
+    epsilon: float,
+    rng: random.Random,
+    entries: int | None,
+) -> list[EntryCheck]:
+    """Nudge each chosen entry of ``values`` both ways; pair L(w + h), L(w - h) with backprop's dL/dw."""
+    positions = _positions(values, entries, rng)
+    rows = tensors.innermost_rows(values)
+    checks = []
+    for position, analytic_value in zip(positions, _entries(analytic, positions)):
+        value = rows[position[0]][position[1]]
+        above, below = _nudge(objective, rows, position, epsilon)
+        checks.append(EntryCheck(name, _index_text(values, position), value, epsilon, above, below, analytic_value))
+    return checks
 
 
 def _as_batch(inputs: object) -> list:
@@ -150,6 +268,7 @@ def _as_batch(inputs: object) -> list:
 
 
 def _check_differentiable(
+    caller: str,
     component: Layer | Sequential,
     x: Matrix,
     targets: object,
@@ -157,10 +276,10 @@ def _check_differentiable(
     epsilon: float,
     rng: random.Random,
     entries: int | None,
-) -> dict[str, float]:
+) -> dict[str, list[EntryCheck]]:
     if isinstance(component, Sequential):
         if targets is None:
-            raise ValueError("gradcheck: a model needs targets")
+            raise ValueError(f"{caller}: a model needs targets")
         loss = loss if loss is not None else SoftmaxCrossEntropy()
 
         def objective() -> float:
@@ -176,7 +295,7 @@ def _check_differentiable(
         ]
     else:
         output = component.forward(x)
-        shape = tensors.tensor_shape(output, "gradcheck: the layer's output", tensors.depth(output))
+        shape = tensors.tensor_shape(output, f"{caller}: the layer's output", tensors.depth(output))
         flat_weights = [rng.uniform(-1.0, 1.0) for _ in range(len(tensors.flatten(output)))]
         weights = tensors.reshape(flat_weights, shape)
 
@@ -193,14 +312,12 @@ def _check_differentiable(
         parameter.zero_grad()
     objective()
     input_gradient = component.backward(upstream(), input_gradient=True)
-    errors = {}
+    checks = {}
     for name, values, analytic in [("input", x, input_gradient)] + [(n, p, p.grad) for n, p in named]:
-        positions = _positions(values, entries, rng)
-        numeric = numeric_gradient(objective, values, positions, epsilon)
-        errors[name] = relative_error(_entries(analytic, positions), numeric)
+        checks[name] = _nudge_entries(name, objective, values, analytic, epsilon, rng, entries)
     for (_, parameter), (grad, passes) in zip(named, saved):
         parameter.grad, parameter.backward_passes = grad, passes
-    return errors
+    return checks
 
 
 def print_report(component: str, errors: dict[str, float], tolerance: float, stream: TextIO) -> bool:
@@ -211,3 +328,156 @@ def print_report(component: str, errors: dict[str, float], tolerance: float, str
         all_pass = all_pass and verdict == "PASS"
         stream.write(f"{component:<22} {name:<24} {error:>10.2e}  {verdict}\n")
     return all_pass
+
+
+# --- teaching: what `python -m purenet gradcheck` prints first (docs/gradcheck.md) ----------
+
+TEACHING_INPUT = [[0.8, -0.5]]  # one sample with two features
+TEACHING_TARGET = [1]  # of class 1
+TEACHING_FIRST_WEIGHT = [[0.5, -0.4], [0.3, 0.8], [-0.6, 0.2]]
+TEACHING_FIRST_BIAS = [0.1, -0.2, 0.05]
+TEACHING_SECOND_WEIGHT = [[0.7, -0.5, 0.2], [-0.3, 0.6, 0.4]]
+TEACHING_SECOND_BIAS = [0.0, 0.1]
+SHOWN_ENTRIES = 3  # entries of each tensor the walkthrough prints
+
+
+class BrokenSigmoid(Sigmoid):
+    """A DELIBERATELY WRONG sigmoid, for ``python -m purenet gradcheck --broken`` only.
+
+    Its derivative is written as s instead of s (1 - s), a slip the gradient
+    check exists to catch: every gradient that flows back through it is
+    1 / (1 - s) times too large. It lives here, with the teaching code, and is
+    not exported by ``purenet`` or ``purenet.layers``: never train with it.
+    """
+
+    def derivative(self, x: float, y: float) -> float:
+        return y  # wrong on purpose: the sigmoid's derivative is y * (1 - y)
+
+
+def teaching_network(broken: bool = False) -> Sequential:
+    """Dense(2 -> 3), Sigmoid, Dense(3 -> 2) with fixed weights; ``BrokenSigmoid`` if ``broken``."""
+    first, second = Dense(2, 3, rng=0), Dense(3, 2, rng=0)
+    first.weight[:] = [list(row) for row in TEACHING_FIRST_WEIGHT]
+    first.bias[:] = list(TEACHING_FIRST_BIAS)
+    second.weight[:] = [list(row) for row in TEACHING_SECOND_WEIGHT]
+    second.bias[:] = list(TEACHING_SECOND_BIAS)
+    return Sequential(first, BrokenSigmoid() if broken else Sigmoid(), second)
+
+
+def entry_error(check: EntryCheck, scale: float) -> float:
+    """|backprop - numeric| / scale: one entry's share of ``relative_error`` (the tensor's is the largest)."""
+    return abs(check.analytic - check.numeric) / scale
+
+
+def walkthrough(
+    entries: int = SHOWN_ENTRIES,
+    epsilon: float = DEFAULT_EPSILON,
+    tolerance: float = DEFAULT_TOLERANCE,
+    broken: bool = False,
+    stream: TextIO | None = None,
+) -> bool:
+    """Print the check of a tiny network entry by entry; return True if every entry passes.
+
+    For the first ``entries`` entries of each tensor (the input and every
+    parameter of ``teaching_network(broken)``): h, w, L(w + h), L(w - h), the
+    central difference, the backprop value and the relative error with its
+    formula; then each tensor's worst entry, which is ``gradcheck``'s error for
+    it. Every entry is checked; ``entries`` only limits what is printed. With
+    ``broken=True`` the sigmoid's derivative is wrong (``BrokenSigmoid``) and the
+    output says which tensors fail and why. The derivation: docs/gradcheck.md.
+    """
+    check_integer(entries, "walkthrough: entries", minimum=1)
+    epsilon = check_number(epsilon, "walkthrough: epsilon")
+    tolerance = check_number(tolerance, "walkthrough: tolerance", minimum=0.0)
+    if epsilon <= 0.0:
+        raise ValueError(f"walkthrough: epsilon must be a positive finite number (the step h), got {epsilon!r}")
+    out = stream if stream is not None else sys.stdout
+    model = teaching_network(broken)
+    loss = SoftmaxCrossEntropy()
+    checks = check_entries(model, TEACHING_INPUT, TEACHING_TARGET, loss=loss, epsilon=epsilon)
+    loss_value = loss.forward(model.forward(TEACHING_INPUT), TEACHING_TARGET)
+
+    _write_introduction(out, model, loss_value, epsilon, tolerance, broken)
+    errors = {}
+    for name, entry_checks in checks.items():
+        errors[name] = _write_tensor(out, name, entry_checks, entries, tolerance)
+    _write_threshold(out, loss_value, epsilon, tolerance)
+    if broken:
+        _write_what_broke(out, model, errors, tolerance)
+    return all(error <= tolerance for error in errors.values())
+
+
+def _write_introduction(out: TextIO, model: Sequential, loss_value: float, epsilon: float, tolerance: float,
+                        broken: bool) -> None:
+    hidden = type(model.layers[1]).__name__
+    sample = TEACHING_INPUT[0]
+    out.write("Checking a gradient, entry by entry (docs/gradcheck.md)\n\n")
+    out.write(f"The network: Dense(2 -> 3), {hidden}, Dense(3 -> 2). The loss L: softmax\n")
+    out.write(f"cross-entropy of one sample x = {sample} of class {TEACHING_TARGET[0]}; here L = {loss_value:.6f}.\n")
+    if broken:
+        out.write("BrokenSigmoid is wrong ON PURPOSE: its derivative is s instead of s (1 - s).\n")
+    out.write("\nBackpropagation gives every dL/dw at once. To check one, nudge w by h both ways,\n")
+    out.write("compute L again, and take the slope between the two points:\n\n")
+    out.write(f"    numeric = (L(w + h) - L(w - h)) / (2h)        h = {epsilon:g}\n\n")
+    out.write("    relative error = |backprop - numeric| / scale\n\n")
+    out.write("w is any entry: an input value, a weight or a bias. scale is the tensor's largest\n")
+    out.write("|gradient| (backprop or numeric, at least 1e-12), so that the rounding noise of a\n")
+    out.write("tiny gradient is not blown up. An entry passes when its relative error is at most\n")
+    out.write(f"{tolerance:g}; a tensor's error is its worst entry's. 'input' is x itself: its gradient\n")
+    out.write("is what a layer hands back to the layer before it.\n")
+
+
+def _write_tensor(out: TextIO, name: str, entry_checks: list[EntryCheck], entries: int, tolerance: float) -> float:
+    """Print the first ``entries`` entries of one tensor and its worst error; return that error."""
+    analytic = [check.analytic for check in entry_checks]
+    numeric = [check.numeric for check in entry_checks]
+    scale = gradient_scale(analytic, numeric)
+    shown = entry_checks[:entries]
+    which = "all shown" if len(shown) == len(entry_checks) else f"the first {len(shown)} shown"
+    out.write(f"\n{name}: {len(entry_checks)} entries ({which}), scale {scale:.4g}\n")
+    for check in shown:
+        error = entry_error(check, scale)
+        verdict = "PASS" if error <= tolerance else "FAIL"
+        difference = abs(check.analytic - check.numeric)
+        out.write(f"  {name}{check.index}   w = {check.value:g}\n")
+        out.write(f"    L(w + h) = {check.above:<20.15g}  L(w - h) = {check.below:.15g}\n")
+        out.write(f"    numeric  = {check.numeric:<20.12g}  backprop = {check.analytic:.12g}\n")
+        line = f"    relative error = {difference:.1e} / {scale:.4g} = {error:.1e}   {verdict}"
+        if verdict == "FAIL" and check.numeric != 0.0:
+            # a wrong gradient is off by a factor, which rounding noise never is
+            line += f"   (backprop / numeric = {check.analytic / check.numeric:.3f})"
+        out.write(line + "\n")
+    error = relative_error(analytic, numeric)
+    out.write(f"  worst of all {len(entry_checks)} entries: {error:.1e}   {'PASS' if error <= tolerance else 'FAIL'}\n")
+    return error
+
+
+def _write_threshold(out: TextIO, loss_value: float, epsilon: float, tolerance: float) -> None:
+    rounding = UNIT_ROUNDOFF * abs(loss_value) / epsilon
+    truncation = epsilon**2 / 6.0
+    out.write(f"\nWhy the threshold is {DEFAULT_TOLERANCE:g}. A correct gradient differs from the central\n")
+    out.write("difference only by the difference's own error: rounding (L is exact to about\n")
+    out.write(f"1.1e-16 |L|; dividing by 2h magnifies that to 1.1e-16 |L| / h = {rounding:.1e} here)\n")
+    out.write(f"plus truncation (h^2/6 |L'''| = {truncation:.1e} for |L'''| = 1). Divided by a scale\n")
+    out.write("of 0.1 to 1, that is 1e-10 to 1e-9. A wrong gradient is off by a factor, not by a\n")
+    out.write("rounding: twice too large gives 0.5, a forgotten 1/N gives 1 - 1/N, a wrong\n")
+    out.write("derivative anything from 1e-2 to 1. The threshold sits in the gap between them.\n")
+    if tolerance != DEFAULT_TOLERANCE:
+        out.write(f"(This run uses --tolerance {tolerance:g}.)\n")
+
+
+def _write_what_broke(out: TextIO, model: Sequential, errors: dict[str, float], tolerance: float) -> None:
+    failing = [name for name, error in errors.items() if error > tolerance]
+    passing = [name for name, error in errors.items() if error <= tolerance]
+    hidden = model.layers[1].forward(model.layers[0].forward(TEACHING_INPUT))[0]
+    out.write("\nWhat broke. Backpropagation runs from the loss backwards. 2.Dense's gradients\n")
+    out.write("are computed before the gradient reaches the sigmoid, so its tensors pass. Every\n")
+    out.write("gradient behind the sigmoid is multiplied by s where s (1 - s) belongs, so it is\n")
+    out.write("1 / (1 - s) times too large:\n")
+    out.write(f"  fail: {', '.join(failing) or 'none'}\n")
+    out.write(f"  pass: {', '.join(passing) or 'none'}\n")
+    out.write(f"The hidden units' outputs are s = {', '.join(f'{s:.4f}' for s in hidden)},\n")
+    ratios = ", ".join(f"{1.0 / (1.0 - s):.3f}" for s in hidden)
+    out.write(f"so 1 / (1 - s) = {ratios}: the ratio backprop / numeric of\n")
+    out.write("0.Dense.weight[j][i] and 0.Dense.bias[j] for unit j. The input's gradient mixes\n")
+    out.write("the three units, so its ratio is none of them.\n")
