@@ -23,6 +23,7 @@ from .layers import Dense, ReLU
 from .model import Sequential
 from .optimizers import Adam
 from .checkpoint import Checkpoint, check_options
+from .gradcheck import DEFAULT_EPSILON, SHOWN_ENTRIES, walkthrough
 from .interrupt import TrainingInterrupted
 from .serialization import load
 
@@ -247,9 +248,19 @@ def explain_example(arguments: argparse.Namespace) -> int:
 
 
 def check_gradients(arguments: argparse.Namespace) -> int:
-    """Check every layer and loss (and a saved model) against finite differences."""
+    """Walk through a tiny network's check entry by entry, then check every layer and loss (and a saved model).
+
+    With ``--broken`` only the walkthrough runs, on the tiny network with a
+    deliberately wrong sigmoid derivative; its check fails, so the exit status is 1.
+    """
+    passed = walkthrough(arguments.entries, arguments.epsilon, arguments.tolerance, broken=arguments.broken)
+    if arguments.broken:
+        return 0 if passed else 1
     model = load(arguments.model) if arguments.model else None
-    return 0 if selfcheck.check_everything(model, tolerance=arguments.tolerance) else 1
+    print(f"\nNow the same check on every layer and loss of purenet{' and on the model' if model else ''},")
+    print(f"on small random inputs with h = {DEFAULT_EPSILON:g}: one line per tensor, its worst entry's error.\n")
+    table_passed = selfcheck.check_everything(model, tolerance=arguments.tolerance)
+    return 0 if passed and table_passed else 1
 
 
 def run_demo(arguments: argparse.Namespace) -> int:
@@ -267,6 +278,16 @@ def _positive_int(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 0, got {text!r}")
     return value
 
 
@@ -445,8 +466,22 @@ def build_parser() -> argparse.ArgumentParser:
                           help="the loss (default softmax_cross_entropy)")
     tutorial.set_defaults(run=explain_example)
 
-    gradients = commands.add_parser("gradcheck", help="check every layer and loss against finite differences")
-    gradients.add_argument("--model", help="also check a saved model")
+    gradients = commands.add_parser(
+        "gradcheck", help="check every layer and loss against finite differences, showing how (docs/gradcheck.md)",
+        description="First a tiny network's check, entry by entry: h, L(w + h), L(w - h), the central "
+                    "difference, the backprop value and their relative error; then one line per tensor of every "
+                    "layer and loss. Exit status 0 if everything passes, 1 if a check fails.")
+    broken_or_model = gradients.add_mutually_exclusive_group()
+    broken_or_model.add_argument("--model", help="also check a saved model")
+    broken_or_model.add_argument("--broken", action="store_true",
+                                 help="walk through the tiny network with a sigmoid derivative that is wrong on "
+                                      "purpose (s instead of s(1 - s)), to see a check fail and why (exit status 1)")
+    gradients.add_argument("--entries", type=_non_negative_int, default=SHOWN_ENTRIES, metavar="N",
+                           help=f"entries of each tensor the walkthrough prints (default {SHOWN_ENTRIES}; "
+                                "0 prints each tensor's worst only); all are checked")
+    gradients.add_argument("--epsilon", type=_positive_float, default=DEFAULT_EPSILON, metavar="H",
+                           help=f"the walkthrough's step h (default {DEFAULT_EPSILON:g}; the table always uses "
+                                f"{DEFAULT_EPSILON:g}); try 1e-12 or 1e-2 to see rounding or truncation take over")
     gradients.add_argument("--tolerance", type=_positive_float, default=1e-6,
                            help="largest relative error that passes (default 1e-6)")
     gradients.set_defaults(run=check_gradients)

@@ -386,7 +386,7 @@ def walkthrough(
     ``broken=True`` the sigmoid's derivative is wrong (``BrokenSigmoid``) and the
     output says which tensors fail and why. The derivation: docs/gradcheck.md.
     """
-    check_integer(entries, "walkthrough: entries", minimum=1)
+    check_integer(entries, "walkthrough: entries", minimum=0)
     epsilon = check_number(epsilon, "walkthrough: epsilon")
     tolerance = check_number(tolerance, "walkthrough: tolerance", minimum=0.0)
     if epsilon <= 0.0:
@@ -433,7 +433,12 @@ def _write_tensor(out: TextIO, name: str, entry_checks: list[EntryCheck], entrie
     numeric = [check.numeric for check in entry_checks]
     scale = gradient_scale(analytic, numeric)
     shown = entry_checks[:entries]
-    which = "all shown" if len(shown) == len(entry_checks) else f"the first {len(shown)} shown"
+    if not shown:
+        which = "none shown"
+    elif len(shown) == len(entry_checks):
+        which = "all shown"
+    else:
+        which = f"the first {len(shown)} shown"
     out.write(f"\n{name}: {len(entry_checks)} entries ({which}), scale {scale:.4g}\n")
     for check in shown:
         error = entry_error(check, scale)
