@@ -32,6 +32,8 @@ rng = random.Random(0)
 order = list(range(len(X)))
 rng.shuffle(order)
 held_out = len(X) // 5
+if held_out < 1:
+    sys.exit(f"{CSV_FILE} has {len(X)} rows: at least 5 are needed, as one in five is kept for validation")
 validation_rows, training_rows = order[:held_out], order[held_out:]
 X_train, y_train = [X[i] for i in training_rows], [y[i] for i in training_rows]
 X_val, y_val = [X[i] for i in validation_rows], [y[i] for i in validation_rows]
@@ -51,8 +53,9 @@ def standardise(rows):
 
 X_train, X_val = standardise(X_train), standardise(X_val)
 print(f"{len(X_train)} rows to train on, {len(X_val)} to validate on; from the training rows:")
+width = max(len(name) for name in feature_names + class_names)  # for columns that line up
 for name, m, s in zip(feature_names, mean, std):
-    print(f"  {name:<12} mean {m:9.3f}   std {s:8.3f}")
+    print(f"  {name:<{width}}  mean {m:9.3f}   std {s:8.3f}")
 
 # 4. The network: features -> 16 ReLU units -> one score per class (softmax turns the scores into probabilities).
 model = pn.Sequential(
@@ -77,9 +80,9 @@ print(f"training accuracy:   {trained['accuracy']:.1%} (loss {trained['loss']:.4
 print(f"validation accuracy: {checked['accuracy']:.1%} (loss {checked['loss']:.4f}) on {len(X_val)} rows it never saw")
 matrix = pn.confusion_matrix(model.predict(X_val), y_val, len(class_names))
 print("validation rows, actual class (row) against predicted class (column):")
-print("  " + " " * 12 + "".join(f"{name:>10}" for name in class_names))
+print("  " + " " * width + "".join(f"  {name:>{width}}" for name in class_names))
 for name, counts in zip(class_names, matrix):
-    print(f"  {name:<12}" + "".join(f"{count:>10}" for count in counts))
+    print(f"  {name:<{width}}" + "".join(f"  {count:>{width}}" for count in counts))
 
 # 6. Save: the weights, and in the metadata what a prediction needs: the feature order, the class names, the
 #    mean and std to standardise a new row the same way.
