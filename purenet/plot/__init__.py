@@ -13,11 +13,13 @@ input always gives the same output. docs/plotting.md shows each one.
 - ``heat_map``, ``confusion_matrix_chart``, ``image_grid``,
   ``weight_images``: grids of numbers as colours (``grids.py``);
 - ``decision_regions``: what a 2-D classifier says over the plane (``regions.py``);
+- ``network_diagram``: layers as columns of units, weights as lines (``network.py``);
 - ``png``: a grid as a PNG file (``png.py``).
 """
 
 from .charts import history, line_chart
 from .grids import confusion_matrix_chart, heat_map, image_grid, weight_images
+from .network import network_diagram
 from .png import png
 from .regions import decision_regions
 from .ticks import linear_ticks, log_ticks
@@ -31,6 +33,7 @@ __all__ = [
     "line_chart",
     "linear_ticks",
     "log_ticks",
+    "network_diagram",
     "png",
     "weight_images",
 ]
