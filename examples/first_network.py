@@ -53,7 +53,7 @@ def standardise(rows):
 
 X_train, X_val = standardise(X_train), standardise(X_val)
 print(f"{len(X_train)} rows to train on, {len(X_val)} to validate on; from the training rows:")
-width = max(len(name) for name in feature_names + class_names)  # for columns that line up
+width = max(len(name) for name in feature_names)  # for columns that line up
 for name, m, s in zip(feature_names, mean, std):
     print(f"  {name:<{width}}  mean {m:9.3f}   std {s:8.3f}")
 
@@ -80,6 +80,7 @@ print(f"training accuracy:   {trained['accuracy']:.1%} (loss {trained['loss']:.4
 print(f"validation accuracy: {checked['accuracy']:.1%} (loss {checked['loss']:.4f}) on {len(X_val)} rows it never saw")
 matrix = pn.confusion_matrix(model.predict(X_val), y_val, len(class_names))
 print("validation rows, actual class (row) against predicted class (column):")
+width = max(len(name) for name in class_names + ["actual"])
 print("  " + " " * width + "".join(f"  {name:>{width}}" for name in class_names))
 for name, counts in zip(class_names, matrix):
     print(f"  {name:<{width}}" + "".join(f"  {count:>{width}}" for count in counts))
