@@ -17,7 +17,7 @@ from conftest import assert_close, central_difference
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from purenet.autograd import Value, draw, zero_grad
+from purenet.autograd import Value, backpropagate, draw, reference_backpropagate, zero_grad
 
 PROPERTY_SETTINGS = settings(deadline=None, max_examples=60, derandomize=True, database=None)
 
@@ -122,6 +122,61 @@ def test_random_programs_match_finite_differences(seed):
     numeric = central_difference(lambda: program_value(program, point), point)
     assert_close([leaf.grad for leaf in leaves], numeric, rel=1e-5, abs=1e-7)
     assert output.grad == 1.0
+
+
+def leaf_gradients(program: list[tuple], point: list[float], backward) -> list[float]:
+    leaves = [Value(x) for x in point]
+    backward(run_program(program, leaves))
+    return [leaf.grad for leaf in leaves]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_fast_backward_agrees_with_the_reference(seed):
+    """Value.backward's one sweep (backward.backpropagate) against the plain find-sort-sweep form.
+
+    The two add the same terms in different orders, so they agree to rounding, not bit for bit.
+    """
+    rng = random.Random(500 + seed)
+    point = [rng.uniform(-2.0, 2.0) for _ in range(4)]
+    program = random_program(rng, len(point), 60)
+    fast = leaf_gradients(program, point, backpropagate)
+    assert_close(fast, leaf_gradients(program, point, reference_backpropagate), rel=1e-12, abs=1e-14)
+    assert leaf_gradients(program, point, Value.backward) == fast  # Value.backward is the fast form
+
+
+def test_a_node_with_users_outside_the_graph_waits_for_the_ones_inside():
+    """users counts every operation ever applied; backward must not wait for users it cannot reach."""
+    a = Value(0.7)
+    hidden = a.tanh()
+    unused = hidden * 3.0  # a user of hidden that y does not depend on
+    y = hidden * 2.0 + hidden.exp()
+    assert hidden.users == 3 and a.users == 1
+    for backward in (backpropagate, reference_backpropagate):
+        zero_grad([a])
+        backward(y)
+        t = math.tanh(0.7)
+        assert close(a.grad, (2.0 + math.exp(t)) * (1 - t * t), rel=1e-14)
+        assert close(hidden.grad, 2.0 + math.exp(t), rel=1e-14)
+    assert unused.grad == 0.0
+
+
+def test_backward_from_a_node_inside_a_graph():
+    a, b = Value(0.3), Value(-1.2)
+    middle = a * b
+    top = (middle + a).tanh()
+    top.backward()
+    zero_grad([a, b])
+    middle.backward()  # middle has one user (top), but the pass starts at middle itself
+    assert (middle.grad, a.grad, b.grad) == (1.0, -1.2, 0.3)
+    assert top.grad != 0.0  # untouched: top is not below middle
+
+
+def test_users_counts_each_operand_of_each_operation():
+    a, b = Value(1.0), Value(2.0)
+    assert (a.users, b.users) == (0, 0)
+    square = a * a
+    total = square + b + 3.0
+    assert (a.users, b.users, square.users, total.users) == (2, 1, 1, 0)
 
 
 def test_random_programs_use_every_operation():

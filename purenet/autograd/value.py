@@ -1,57 +1,19 @@
-"""Automatic differentiation on a graph of scalars: ``Value``, in the spirit of micrograd.
+"""``Value``: a scalar that records the operation that made it, with the local derivatives.
 
-Every arithmetic operation on ``Value`` objects records a node of a
-computational graph: its result ``data``, the operands it came from (its
-*parents*, at most two) and the *local derivative* of the result with respect
-to each parent, computed in the forward pass. For ``y = a * b`` the node ``y``
-stores ``a`` with dy/da = b and ``b`` with dy/db = a.
-
-``y.backward()`` then applies the chain rule in reverse (reverse-mode
-automatic differentiation): visiting every node after all the nodes that use
-it (a reverse topological order),
-
-    node.grad = sum over the nodes c that use node of  c.grad * dc/dnode,
-
-starting from dy/dy = 1, so that afterwards ``v.grad`` = dy/dv for every
-``Value`` v that y depends on. Derivation, the worked example of
-``python -m purenet explain`` rebuilt from Values, and why the walk is neither
-recursive nor leaves reference cycles behind: docs/graphs.md.
-
-    >>> from purenet.autograd import Value
-    >>> a, b = Value(0.5), Value(-0.3)
-    >>> y = (a * b + 1.0).tanh()
-    >>> y.backward()
-    >>> round(a.grad, 6), round(b.grad, 6)    # dy/da = b (1 - y^2), dy/db = a (1 - y^2)
-    (-0.156727, 0.261211)
-
-Two design choices, both measured by benchmarks/autograd.py:
-
-- a node stores references to its parents and numbers, nothing else: no
-  closure that refers back to the node (micrograd's ``_backward``), so the
-  graph holds no reference cycle, and dropping the last reference to the
-  output frees the whole graph at once, without the garbage collector;
-- the order of the backward pass comes from each node's ``depth`` (one more
-  than its deepest parent): sorting the nodes by depth, deepest first, puts
-  every node after all the nodes that use it. Finding the nodes is a loop
-  over an explicit stack, so a chain of a million operations needs no deep
-  recursion.
-
-Gradients accumulate like PyTorch's: ``backward`` adds to the ``grad`` of the
-leaves (the Values you created, with no parents), so that two calls add up;
-set them back to zero with ``zero_grad(values)`` before the next pass. The
-``grad`` of the other nodes is this pass's gradient, recomputed by every call.
-Constants (plain ints and floats) are not nodes: ``a * 3`` has one parent.
+Each operation checks its operands, computes its result and, right away, the
+derivative of the result with respect to each Value operand (its *local
+derivatives*), and returns a new node that holds them with references to its
+parents. The backward pass that uses them lives in ``backward.py``. The table
+of local derivatives is derived in docs/graphs.md.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from operator import attrgetter
 
-from .layers.activations import sigmoid
-
-_depth_of = attrgetter("depth")
+from ..layers.activations import sigmoid
+from .backward import backpropagate
 
 
 def _number(value: object, operation: str) -> float:
@@ -86,6 +48,9 @@ class Value:
             on the side where it stood.
         constant: the number operand, or None.
         depth: 0 for a leaf, else one more than the deeper parent's depth.
+        users: how many operations have taken this Value as an operand so
+            far (``a * a`` counts twice). The backward pass passes on the
+            gradient of a node with one user as soon as that user is done.
         label: a name for ``draw`` ("" when none was given).
 
     Build leaves with ``Value(data, label="")``; every other node comes from
@@ -104,6 +69,7 @@ class Value:
         "operation",
         "constant",
         "depth",
+        "users",
         "label",
         "__weakref__",
     )
@@ -126,6 +92,7 @@ class Value:
         self.operation = ""
         self.constant = None
         self.depth = 0
+        self.users = 0
         self.label = label
 
     @staticmethod
@@ -154,7 +121,11 @@ class Value:
             node.depth = left.depth + 1
         else:
             node.depth = right.depth + 1
+        node.users = 0
         node.label = ""
+        left.users += 1
+        if right is not None:
+            right.users += 1
         return node
 
     @property
@@ -294,42 +265,15 @@ class Value:
     def backward(self) -> None:
         """Set ``v.grad`` += d(self)/dv for every leaf v, and = d(self)/dv for every other node.
 
-        The chain rule, node by node in reverse topological order (deepest
-        first): node.grad = sum over its users c of c.grad * dc/dnode,
-        starting from d(self)/d(self) = 1. Derivation: docs/graphs.md.
-        A ValueError if self is infinite or not a number: + - * / of floats
-        overflow to inf without an error, and no gradient means anything then.
+        The chain rule, node by node, each node after all the nodes that use
+        it: node.grad = sum over its users c of c.grad * dc/dnode, starting
+        from d(self)/d(self) = 1. How the order is found without recursion
+        and without sorting: ``backward.backpropagate``; derivation:
+        docs/graphs.md. A ValueError if self is infinite or not a number:
+        + - * / of floats overflow to inf without an error, and no gradient
+        means anything then.
         """
-        if not math.isfinite(self.data):
-            raise ValueError(
-                f"Value.backward: the output is {self.data!r}, not a finite number: a value of the forward "
-                "pass overflowed (beyond about 1.8e308), so its gradients would mean nothing"
-            )
-        # Find every node that is not a leaf, with an explicit stack instead of
-        # recursion (a chain of a million nodes would overflow Python's stack).
-        seen = {self}
-        interior = [self] if self.left is not None else []
-        stack = list(interior)
-        while stack:
-            node = stack.pop()
-            for parent in (node.left, node.right):
-                if parent is not None and parent.left is not None and parent not in seen:
-                    seen.add(parent)
-                    parent.grad = 0.0  # this pass's gradient, not the last one's
-                    interior.append(parent)
-                    stack.append(parent)
-        # A node is deeper than all its parents, so deepest first visits every
-        # node after all its users: its grad is complete before it is passed on.
-        interior.sort(key=_depth_of, reverse=True)
-        if self.left is None:
-            self.grad += 1.0
-        else:
-            self.grad = 1.0
-        for node in interior:
-            gradient = node.grad
-            node.left.grad += node.left_derivative * gradient
-            if node.right is not None:
-                node.right.grad += node.right_derivative * gradient
+        backpropagate(self)
 
 
 def zero_grad(values: Iterable[Value]) -> None:
@@ -338,74 +282,3 @@ def zero_grad(values: Iterable[Value]) -> None:
         if not isinstance(value, Value):
             raise TypeError(f"zero_grad: values must be Values, got {type(value).__name__} {value!r}")
         value.grad = 0.0
-
-
-# How draw writes each operation: a and b stand for the parents, c for the constant.
-_FORMULAS = {
-    "+": "{a} + {b}",
-    "+ c": "{a} + {c}",
-    "c +": "{c} + {a}",
-    "-": "{a} - {b}",
-    "- c": "{a} - {c}",
-    "c -": "{c} - {a}",
-    "*": "{a} * {b}",
-    "* c": "{a} * {c}",
-    "c *": "{c} * {a}",
-    "/": "{a} / {b}",
-    "/ c": "{a} / {c}",
-    "c /": "{c} / {a}",
-    "neg": "-{a}",
-    "** c": "{a} ** {c}",
-    "exp": "exp({a})",
-    "log": "log({a})",
-    "tanh": "tanh({a})",
-    "relu": "relu({a})",
-    "sigmoid": "sigmoid({a})",
-}
-
-
-def draw(value: Value) -> str:
-    """The graph that computed ``value`` as text, one node per line, each after its parents.
-
-    Each line reads ``name = formula | data ... | grad ...``: a leaf's
-    formula is ``leaf``, another node's is its operation on its parents'
-    names (``v2 = v0 * v1``). A node is named by its label, or else ``v0``,
-    ``v1``, ... in the order of the listing. Text only: purenet has no plotting module yet.
-    """
-    if not isinstance(value, Value):
-        raise TypeError(f"draw: value must be a Value, got {type(value).__name__} {value!r}")
-    # Depth-first, parents (left first) before the node: the order in which a program
-    # would compute them. An explicit stack again, so that long chains can be drawn.
-    nodes: list[Value] = []
-    seen: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(value, False)]
-    while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            nodes.append(node)
-        elif node not in seen:
-            seen.add(node)
-            stack.append((node, True))
-            stack.extend((parent, False) for parent in reversed(node.parents) if parent not in seen)
-    names: dict[Value, str] = {}
-    lines = []
-    unnamed = 0
-    for node in nodes:
-        if node.label:
-            names[node] = node.label
-        else:
-            names[node] = f"v{unnamed}"
-            unnamed += 1
-        if node.left is None:
-            formula = "leaf"
-        else:
-            formula = _FORMULAS[node.operation].format(
-                a=names[node.left],
-                b=names[node.right] if node.right is not None else "",
-                c=f"{node.constant:g}" if node.constant is not None else "",
-            )
-        lines.append((f"{names[node]} = {formula}", node))
-    width = max(len(text) for text, _ in lines)
-    return "\n".join(
-        f"{text:<{width}} | data {node.data:10.4f} | grad {node.grad:10.4f}" for text, node in lines
-    )
