@@ -11,9 +11,14 @@ import os
 import random
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+# Find purenet in the clone, whether this file is in examples/ or a copy of it beside the purenet package.
+HERE = os.path.dirname(os.path.abspath(__file__))
+for folder in (HERE, os.path.dirname(HERE)):
+    if os.path.isfile(os.path.join(folder, "purenet", "__init__.py")):
+        sys.path.insert(0, folder)
+        break
 
-import purenet as pn  # noqa: E402  (after the path line, so the example runs from a clone)
+import purenet as pn  # noqa: E402  (after the path lines, so the example runs from a clone)
 from purenet.datasets import read_csv  # noqa: E402
 
 # --- Your data: change these four lines ---------------------------------------------------------------------
