@@ -112,12 +112,11 @@ def network_diagram(
         count = count_text(sizes[index], len(shown[index]))
         label_width = max(text_width(labels[index]) if labels else 0.0, text_width(count, 11)) / 2
         beside.append(max(RADIUS + name_width, label_width))
-    left = MARGIN + beside[0]
+    drawing_width = beside[0] + (len(sizes) - 1) * LAYER_SPACING + beside[1]
+    width = max(drawing_width + 2 * MARGIN, text_width(title, 14) + 2 * MARGIN if title else 0.0)
+    left = (width - drawing_width) / 2 + beside[0]  # the drawing centred under a wider title
     top = MARGIN + (TITLE_HEIGHT if title else 0) + RADIUS
     column_height = (max(slots) - 1) * UNIT_SPACING
-    width = left + (len(sizes) - 1) * LAYER_SPACING + beside[1] + MARGIN
-    if title:
-        width = max(width, text_width(title, 14) + 2 * MARGIN)
     height = top + column_height + RADIUS + 10 + (2 if labels else 1) * 16 + MARGIN
 
     positions = []  # per layer, {unit index: (x, y)}, each column centred on the tallest one
