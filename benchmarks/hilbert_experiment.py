@@ -175,16 +175,14 @@ def train_for(model: Sequential, X: list, y: list[int], seconds: float, seed: in
     counts this process's processor time (``time.process_time``): on a
     shared machine it is what the wall clock would show if nothing else
     ran, so another program's load does not shorten one network's training
-    more than another's; ``"wall"`` counts the wall clock. Layers before
-    the first one with parameters (the Unflatten) need no input gradient,
-    so none is computed for the layer that feeds them, as
-    ``Sequential.backward`` does for the first layer. Returns ``{"clock",
+    more than another's; ``"wall"`` counts the wall clock. ``Sequential.backward``
+    stops at the first layer with parameters, so the Unflatten before a
+    convolution costs no input gradient. Returns ``{"clock",
     "seconds" (wall clock), "processor_seconds", "samples", "steps", "epochs"}``.
     """
     loss = SoftmaxCrossEntropy()
     optimizer = Adam(model.parameters(), lr=lr)
     rng = random.Random(seed)
-    first_with_parameters = next(index for index, layer in enumerate(model.layers) if layer.parameters())
     if clock not in CLOCKS:
         raise ValueError(f"clock must be one of {', '.join(CLOCKS)}, got {clock!r}")
     read_clock = CLOCKS[clock]
@@ -207,9 +205,7 @@ def train_for(model: Sequential, X: list, y: list[int], seconds: float, seed: in
             optimizer.zero_grad()
             output = model.forward([X[i] for i in batch])
             loss.forward(output, [y[i] for i in batch])
-            grad = loss.backward()
-            for index in range(len(model.layers) - 1, first_with_parameters - 1, -1):
-                grad = model.layers[index].backward(grad, input_gradient=index > first_with_parameters)
+            model.backward(loss.backward())
             optimizer.step()
             samples += len(batch)
             steps += 1
