@@ -83,7 +83,9 @@ def _positions(values: list, entries: int | None, rng: random.Random) -> list[Po
     return sorted(rng.sample(every, entries))
 
 
-def _nudge(function: Callable[[], float], rows: list[list[float]], position: Position, epsilon: float) -> tuple[float, float]:
+def _nudge(
+    function: Callable[[], float], rows: list[list[float]], position: Position, epsilon: float
+) -> tuple[float, float]:
     """(f(v + h), f(v - h)) for the entry at ``position``, which is restored afterwards."""
     row, column = position
     original = rows[row][column]
@@ -229,7 +231,11 @@ def _check_entries(
             raise ValueError(f"{caller}: a loss needs targets")
         component.forward(x, targets)
         analytic = component.backward()
-        return {"input": _nudge_entries("input", lambda: component.forward(x, targets), x, analytic, epsilon, rng, entries)}
+
+        def objective() -> float:
+            return component.forward(x, targets)
+
+        return {"input": _nudge_entries("input", objective, x, analytic, epsilon, rng, entries)}
     if isinstance(component, (Layer, Sequential)):
         return _check_differentiable(caller, component, x, targets, loss, epsilon, rng, entries)
     raise TypeError(f"{caller}: component must be a layer, a loss or a Sequential, got {type(component).__name__}")
