@@ -101,7 +101,8 @@ def test_what_spreadsheets_write_is_read(tmp_path):
     assert table.feature_names == ["a", "b"] and table.X == [[1.0, 2.0], [3.0, 4.0]]
     assert table.class_names == ["cat, black", "dog"]
     # a European spreadsheet: ';' between values
-    assert read_csv(write(tmp_path, "a;label\n1.5;x\n2;y\n", "semi.csv"), target="label", delimiter=";").X == [[1.5], [2.0]]
+    semicolons = write(tmp_path, "a;label\n1.5;x\n2;y\n", "semi.csv")
+    assert read_csv(semicolons, target="label", delimiter=";").X == [[1.5], [2.0]]
     # another encoding, when asked for
     latin = read_csv(write(tmp_path, "a,label\n1,caf\u00e9\n2,th\u00e9\n", "latin.csv", "cp1252"), target="label",
                      encoding="cp1252")
@@ -127,7 +128,8 @@ ERRORS = [
     ("a,b,label\n1,2,cat\n3,4,5,dog\n", {}, ", line 3: 4 values, but the header names 3 columns (a stray ',' in a "
      "value? put the value in double quotes)"),
     ("a,b,label\n1,2,cat\n3,dog\n", {}, ", line 3: 2 values, but the header names 3 columns (is a value missing?)"),
-    ("a,b,Fruit\n1,2,cat\n", {}, ": no column named 'fruit'; the header names 'a', 'b', 'Fruit'; did you mean 'Fruit'?"),
+    ("a,b,Fruit\n1,2,cat\n", {}, ": no column named 'fruit'; the header names 'a', 'b', 'Fruit'; did you mean "
+     "'Fruit'?"),
     ("a;b;label\n1;2;cat\n", {}, ": no column named 'label'; the header names 'a;b;label'; the values seem separated "
      "by ';': pass delimiter=';'"),
     ("a;label\n1,5;cat\n", {"delimiter": ";"}, ", line 2, column 'a': '1,5' is not a number; a decimal comma? write "
