@@ -12,9 +12,10 @@ tests/test_pictures.py runs this script's ``build`` into a temporary folder
 and checks that every picture is the one committed, and that every number on
 docs/generalisation.md is the number measured here.
 
-docs/images/spiral-overfitting.svg is not drawn here: benchmarks/watching_figures.py
-writes it (200 epochs of a 2 -> 64 -> 64 -> 3 network, too long for a test).
-docs/images/demo.png is a screenshot of the web demo.
+The other files of docs/images/ are made elsewhere (``OTHER_PICTURES``):
+spiral-overfitting.svg by benchmarks/watching_figures.py (200 epochs of a
+2 -> 64 -> 64 -> 3 network, too long for a test), graph-neuron.svg by
+tests/test_autograd_drawing.py, and demo.png is a screenshot of the web demo.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ from purenet.plot.svg import document, element, text_element  # noqa: E402
 from purenet.squares import hilbert  # noqa: E402
 
 IMAGES = REPOSITORY / "docs" / "images"
+# The pictures of docs/images/ drawn elsewhere, and what draws them.
+OTHER_PICTURES = {
+    "spiral-overfitting.svg": "benchmarks/watching_figures.py",  # 200 epochs of a wider network: minutes, not seconds
+    "demo.png": "a screenshot of the web demo (python -m purenet demo)",
+    "graph-neuron.svg": "tests/test_autograd_drawing.py",  # autograd's draw(), checked by that test
+}
 SQUARE_DETECTOR = REPOSITORY / "purenet" / "squares" / "models" / "square_detector.json"
 
 # The spiral of examples/spiral.py: 100 points per class (noise 0.2), 20% held out for validation,
@@ -102,6 +109,11 @@ def train_spiral() -> dict:
     worst_answer = model.predict([X_validation[worst]])[0]
     best = min(range(SPIRAL_EPOCHS), key=history["val_loss"].__getitem__)
     fresh = model.evaluate(X_test, y_test)
+    # where the fresh points it gets wrong lie: their distance from the centre, where all three arms start
+    wrong = [
+        math.hypot(*point) for point, label, answer in zip(X_test, y_test, model.predict(X_test)) if answer != label
+    ]
+    late = history["val_loss"][SPIRAL_EPOCHS - 40 :]
     figures = {
         "training loss": history["loss"][-1],
         "validation loss": history["val_loss"][-1],
@@ -111,15 +123,22 @@ def train_spiral() -> dict:
         "validation errors": round(len(X_validation) * (1 - history["val_accuracy"][-1])),
         "lowest validation loss": history["val_loss"][best],
         "lowest validation epoch": best + 1,
+        "training loss at epoch 60": history["loss"][SPIRAL_EPOCHS - 41],
+        "lowest validation loss of the last 40 epochs": min(late),
+        "highest validation loss of the last 40 epochs": max(late),
         "training loss after training": model.evaluate(X_fit, y_fit)["loss"],
         "worst point class": y_validation[worst],
         "worst point answer": worst_answer,
+        "worst point distance from the centre": math.hypot(*X_validation[worst]),
         "worst point loss": point_losses[worst],
         "worst point probability": math.exp(-point_losses[worst]),
         "worst point share": point_losses[worst] / len(point_losses),
         "validation loss without it": (sum(point_losses) - point_losses[worst]) / (len(point_losses) - 1),
         "fresh loss": fresh["loss"],
         "fresh accuracy": fresh["accuracy"],
+        "fresh errors": round(len(X_test) * (1 - fresh["accuracy"])),
+        "fresh errors at the centre": sum(distance < 0.05 for distance in wrong),
+        "fresh errors farther than 0.9 from it": sum(distance > 0.9 for distance in wrong),
     }
     return {"model": model, "history": history, "X_test": X_test, "y_test": y_test, "figures": figures}
 
@@ -167,6 +186,8 @@ def small_spiral_runs() -> dict:
             "validation loss": model.evaluate(X_validation, y_validation)["loss"],
             "test loss": test["loss"],
             "test accuracy": test["accuracy"],
+            "test errors": round(len(X_test) * (1 - test["accuracy"])),
+            "parameters": sum(parameter.size() for parameter in model.parameters()),
             "largest weight": max(
                 abs(value) for layer in (0, 2) for row in model.layers[layer].weight for value in row
             ),
@@ -292,34 +313,26 @@ def build() -> tuple[dict[str, str], dict]:
         "regularisation.svg": regularisation_curves(small_runs),
         "square-detector-weights.svg": square_detector_weights(),
     }
-    figures = {"spiral": spiral_run["figures"], "runs": {name: strip_history(run) for name, run in small_runs.items()}}
+    figures = {
+        "spiral": spiral_run["figures"],
+        "runs": {
+            name: {key: value for key, value in run.items() if key != "history"} for name, run in small_runs.items()
+        },
+        "histories": {name: run["history"] for name, run in small_runs.items()},
+    }
     return pictures, figures
 
 
-def strip_history(run: dict) -> dict:
-    """A run's figures without its per-epoch history."""
-    return {key: value for key, value in run.items() if key != "history"}
-
-
 def report(figures: dict) -> str:
-    """The figures as the text docs/generalisation.md quotes them."""
-    spiral_figures = figures["spiral"]
-    lines = ["examples/spiral.py:"]
-    lines += [
-        f"  {name:<30} {value:.4f}" if isinstance(value, float) else f"  {name:<30} {value}"
-        for name, value in spiral_figures.items()
-    ]
-    lines.append("30 noisy points, 2 -> 64 -> 3:")
-    lines.append(
-        f"  {'run':<16} {'epochs':>6} {'kept':>5} {'train loss':>10} {'val loss':>9} {'test loss':>9} "
-        f"{'test acc':>8} {'largest |w|':>11}"
-    )
-    for name, run in figures["runs"].items():
-        lines.append(
-            f"  {name:<16} {run['epochs']:>6} {run['kept epoch']:>5} {run['training loss']:>10.3f} "
-            f"{run['validation loss']:>9.3f} {run['test loss']:>9.3f} {run['test accuracy']:>8.3f} "
-            f"{run['largest weight']:>11.2f}"
-        )
+    """Every figure docs/generalisation.md quotes, one a line."""
+
+    def line(name: str, value: object) -> str:
+        return f"    {name:<48} {value:.4f}" if isinstance(value, float) else f"    {name:<48} {value}"
+
+    lines = ["examples/spiral.py:"] + [line(name, value) for name, value in figures["spiral"].items()]
+    for run_name, run in figures["runs"].items():
+        lines.append(f"30 noisy points, 2 -> 64 -> 3, {RUN_NAMES[run_name]}:")
+        lines += [line(name, value) for name, value in run.items()]
     return "\n".join(lines)
 
 
