@@ -37,6 +37,7 @@ from purenet.datasets import spiral, xor  # noqa: E402
 from purenet.plot.charts import draw_line_chart  # noqa: E402
 from purenet.plot.svg import document, element, text_element  # noqa: E402
 from purenet.squares import hilbert  # noqa: E402
+from purenet.training import split_validation  # noqa: E402
 
 IMAGES = REPOSITORY / "docs" / "images"
 # The pictures of docs/images/ drawn elsewhere, and what draws them.
@@ -74,15 +75,6 @@ def train_xor() -> pn.Sequential:
     return model
 
 
-def split_like_fit(X: list, y: list, fraction: float, seed: int) -> tuple[list, list, list, list]:
-    """The samples ``fit(validation=fraction, seed=seed)`` trains on and holds out (``training.split_validation``)."""
-    order = list(range(len(X)))
-    random.Random(seed).shuffle(order)
-    held_out = int(round(len(X) * fraction))
-    train, valid = order[held_out:], order[:held_out]
-    return [X[i] for i in train], [y[i] for i in train], [X[i] for i in valid], [y[i] for i in valid]
-
-
 def train_spiral() -> dict:
     """examples/spiral.py, measured: its history, its model, and what the gap between the two losses is made of."""
     X_train, y_train = spiral(points_per_class=100, classes=3, seed=0)
@@ -100,7 +92,8 @@ def train_spiral() -> dict:
         seed=0,
         verbose=0,
     )
-    X_fit, y_fit, X_validation, y_validation = split_like_fit(X_train, y_train, 0.2, 0)
+    # the 240 points fit trained on and the 60 it held out: its own split, with the generator seeded as fit seeds it
+    X_fit, y_fit, (X_validation, y_validation) = split_validation(X_train, y_train, 0.2, random.Random(0))
     # each validation point's loss, -log p(true class): the validation loss is their mean
     point_losses = [
         -math.log(probabilities[label]) for probabilities, label in zip(model.predict_proba(X_validation), y_validation)

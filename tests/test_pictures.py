@@ -335,6 +335,10 @@ def test_the_generalisation_page_quotes_the_measured_figures(drawn):
             assert quoted(shown, value), f"{pattern!r}: {shown} on the page, {value} measured"
             checked.add(match.start(group))
     assert spiral["fresh errors at the centre"] == 2 and "Two are at the centre" in text
+    # the points' own losses average to fit's validation loss: the script split the points as fit did
+    points = spiral["validation points"]
+    mean = spiral["worst point share"] + spiral["validation loss without it"] * (points - 1) / points
+    assert mean == pytest.approx(spiral["validation loss"], rel=1e-12)
     assert runs["early stopping"]["epochs"] - runs["early stopping"]["kept epoch"] == script.PATIENCE  # "twenty"
 
     # every other number of the page (outside the two tables, checked above) is a figure measured or a setting:
