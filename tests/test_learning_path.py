@@ -143,6 +143,15 @@ def test_readme_and_index_list_the_same_further_pages_in_the_same_order():
     assert readme == further_pages_of_index()
 
 
+def test_readme_learning_links_resolve():
+    """tests/test_docs.py checks the links of docs/; README's path section is checked here, anchors included."""
+    targets = [target for _, target in LINK.findall(readme_learning_section())]
+    assert len(targets) >= 20
+    for target in targets:
+        if not target.startswith(("http://", "https://")):
+            assert resolves(ROOT / "README.md", target), f"README links {target}, which does not resolve"
+
+
 def first_run_of_explain(text: str) -> int:
     return text.index("python -m purenet explain")
 
