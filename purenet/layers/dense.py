@@ -85,7 +85,7 @@ class Dense(Layer):
         self._input: Matrix | None = None
 
     def forward(self, x: Matrix) -> Matrix:
-        """Z = X W^T + b: z[n][o] = sum_i x[n][i] w[o][i] + b[o]."""
+        """Z = X W^T + b: z[n][j] = sum_i x[n][i] w[j][i] + b[j]."""
         rows, columns = matrices.shape(x)
         if columns != self.in_features:
             raise ValueError(
