@@ -204,6 +204,11 @@ ERRORS = {
         r"^NEW_ROW = .*$", 'NEW_ROW = {"weight_g": 150.0, "width_cm": 7.0, "height_cm": 6.6, "hue_deg": 80.0}',
         (folder / "my_network.py").read_text(encoding="utf-8"), flags=re.MULTILINE,
     )),
+    "a measurement as the class": lambda folder: (folder / "my_network.py").write_text(
+        (folder / "my_network.py").read_text(encoding="utf-8")
+        .replace('CSV_FILE = "my_data.csv"', 'CSV_FILE = "examples/data/fruit.csv"')
+        .replace('TARGET = "cycled"', 'TARGET = "weight_g"')
+    ),
     "too few rows": lambda folder: (folder / "my_data.csv").write_text(
         "".join((folder / "my_data.csv").read_text(encoding="utf-8").splitlines(True)[:4])
     ),

@@ -67,6 +67,14 @@ def test_word_classes_are_ordered_by_name_whatever_the_row_order(tmp_path):
     assert one.class_names == two.class_names == ["apple", "pear"]
 
 
+def test_whole_numbers_are_class_names_but_fractions_only_when_the_classes_are_given(tmp_path):
+    whole = write(tmp_path, "x,grade\n1,1.0\n2,2.0\n", "whole.csv")
+    assert read_csv(whole, target="grade").class_names == ["1.0", "2.0"]
+    fractions = write(tmp_path, "x,grade\n1,1.5\n2,2.5\n", "fractions.csv")
+    assert "is a measurement" in str(refusal(fractions, target="grade"))
+    assert read_csv(fractions, target="grade", classes=["1.5", "2.5"]).y == [0, 1]
+
+
 def test_given_classes_fix_the_order_and_refuse_others(tmp_path):
     path = write(tmp_path, "x,size\n1,small\n2,large\n3,medium\n")
     assert read_csv(path, target="size", classes=["small", "medium", "large"]).y == [0, 2, 1]
@@ -143,6 +151,9 @@ ERRORS = [
     ("a,a,label\n1,2,cat\n", {}, ", line 1: columns 1 and 2 are both named 'a'; name each once"),
     ("a,label\n1,cat\n2,cat\n", {}, ", column 'label': every row has the class 'cat'; a classifier needs two or more"),
     ("a,label\n1,cat\n2,\n", {}, ", line 3, column 'label': the cell is empty; every sample needs its class"),
+    ("rooms,label\n3,250\n4,310.5\n", {}, ", line 3, column 'label': '310.5' is a measurement, not a class name; "
+     "to predict a number pass task=\"regression\" (or list the classes with classes=[...] to use such labels as "
+     "classes)"),
     ('a,label\n1,"cat\n', {}, ", line 2: not valid CSV (unexpected end of data)"),
     ('a,label\n1,"cat"x\n', {}, ", line 2: not valid CSV (',' expected after '\"')"),
 ]

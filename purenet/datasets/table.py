@@ -32,6 +32,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import math
 import os
 from typing import NamedTuple
 
@@ -190,6 +191,15 @@ def _number(cell: str, name: str, line: int, column: str, delimiter: str) -> flo
     return value
 
 
+def _is_fraction(label: str) -> bool:
+    """Whether a label reads as a finite number that is not whole ("250.5"): a measurement, not a class name."""
+    try:
+        value = float(label)
+    except ValueError:
+        return False
+    return math.isfinite(value) and value != math.floor(value)
+
+
 def _class_order(labels: list[str]) -> list[str]:
     """The class names in a fixed order: by number if every label is an integer ("0", "1", "10"), else by name."""
     try:
@@ -233,7 +243,9 @@ def read_csv(
     column for: an empty file, a header with an unnamed or repeated column, a
     missing column, a row with more or fewer values than the header, an empty
     cell, a cell that is not a number, NaN or infinity, a text encoding
-    error, broken quoting, no rows of data, or fewer than two classes.
+    error, broken quoting, no rows of data, fewer than two classes, or (unless
+    ``classes`` is given) a class that is a number with a fraction, like
+    ``250.5``: a measurement, which ``task="regression"`` reads.
     Wrong arguments raise TypeError or ValueError naming the argument.
     """
     _check_arguments(target, features, task, classes, delimiter, encoding)
@@ -268,14 +280,23 @@ def read_csv(
                 if len(cells) > len(header) else "is a value missing?"
             )
             raise TableFormatError(name, line, None, f"{count}, but the header names {len(header)} columns ({cause})")
-        X.append([_number(cells[index], name, line, header[index], delimiter) for index in feature_positions])
+        # The target first: a wrong target (a measurement read as classes) is the mistake to report, not what
+        # follows from it (the other columns, a word among them, read as features).
         label = cells[target_position]
         if task == "regression":
             values.append([_number(label, name, line, target, delimiter)])
         elif not label:
             raise TableFormatError(name, line, target, "the cell is empty; every sample needs its class")
+        elif classes is None and _is_fraction(label):
+            # read as classes, a column of measurements would train a classifier with a class per value, silently
+            raise TableFormatError(
+                name, line, target,
+                f"{_short(label)} is a measurement, not a class name; to predict a number pass "
+                f"task=\"regression\" (or list the classes with classes=[...] to use such labels as classes)",
+            )
         else:
             targets.append(label)
+        X.append([_number(cells[index], name, line, header[index], delimiter) for index in feature_positions])
 
     if task == "regression":
         return Table(X, values, feature_names, None)
