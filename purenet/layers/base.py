@@ -23,7 +23,7 @@ from ..matrices import Matrix, tensors
 class Parameter(list):
     """A trainable tensor: a list of floats (a bias), a list of rows (a weight matrix) or deeper (kernels).
 
-    It is a list, so ``layer.weight[o][i]`` reads a weight directly, with two
+    It is a list, so ``layer.weight[j][i]`` reads a weight directly, with two
     attributes as in PyTorch:
 
     - ``grad``: dL/d(parameter), same shape, or ``None`` before the first
