@@ -240,3 +240,22 @@ def test_running_from_another_folder_and_a_copy_outside_give_the_messages_the_pa
     outside.mkdir()
     shutil.copy(clone / "my_network.py", outside / "my_network.py")
     assert quoted(last_line(run(outside, "my_network.py", check=False)))
+
+
+def test_the_figures_in_the_prose_are_those_of_the_printed_output():
+    fruit = block_after("python examples/first_network.py", "text")
+    prose = re.sub(r"\s+", " ", PAGE[PAGE.index("What happened, in the order") : PAGE.index("## 4. Look at")])
+    training, validation = re.findall(r"^(?:training|validation) accuracy: +([\d.]+)%", fruit, re.MULTILINE)
+    losses = re.findall(r"\(loss ([\d.]+)\)", fruit)
+    assert f"{training}% of the training rows and {validation}% of the validation rows" in prose
+    assert f"({round(float(validation) / 100 * 36)} of 36)" in prose
+    assert f"the losses {losses[0]} and {losses[1]}" in prose
+    assert f"Total parameters: {re.search(r'([0-9]+) numbers to learn', prose).group(1)}" in fruit
+    wrong = {line.split()[0]: [int(count) for count in line.split()[1:]] for line in fruit.splitlines()[-6:-3]}
+    assert wrong == {"apple": [9, 0, 0], "lemon": [0, 11, 1], "orange": [1, 0, 14]}
+    assert "a lemon taken for an orange and an orange taken for an apple" in prose
+    own = block_after("python my_network.py", "text")
+    counts = {line.split()[0]: sum(map(int, line.split()[1:])) for line in own.splitlines()[-5:-3]}
+    total = re.search(r"Total parameters: (\d+)", own).group(1)
+    assert f"holds its {total} numbers" in PAGE
+    assert f'{counts["no"]} "no"\nand {counts["yes"]} "yes"' in PAGE and f"each row {round(100 / 6)}% of it" in PAGE
