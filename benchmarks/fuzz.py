@@ -41,6 +41,7 @@ sys.path.insert(0, ROOT)
 import purenet as pn  # noqa: E402  (after the path: the script runs from a clone)
 from purenet import datasets, safetensors  # noqa: E402
 from purenet.checkpoint import load_checkpoint, resume  # noqa: E402
+from purenet.datasets.table import TableFormatError, read_csv  # noqa: E402
 from purenet.serialization import load  # noqa: E402
 from purenet.squares import drawing, quickdraw  # noqa: E402
 from purenet.squares.demo import make_server  # noqa: E402
@@ -235,6 +236,16 @@ def fuzzers(folder: str) -> dict:
             data = mutate_bytes(data, rng)
         return expect(lambda: safetensors.load(data), (safetensors.SafetensorError,))
 
+    with open(os.path.join(ROOT, "examples", "data", "fruit.csv"), "rb") as table_file:
+        table = b"".join(table_file.readlines()[:12])  # the header and 11 rows: mutations land everywhere
+
+    def csv_table(rng: random.Random, case: int) -> str:
+        data = mutate_bytes(table, rng)
+        if rng.random() < 0.3:
+            data = mutate_bytes(data, rng)
+        path = write(folder, "table.csv", data)
+        return expect(lambda: read_csv(path, target="fruit"), (TableFormatError,))
+
     return {
         "model files": model_file,
         "checkpoints": checkpoint,
@@ -243,6 +254,7 @@ def fuzzers(folder: str) -> dict:
         "Quick, Draw! files": quickdraw_file,
         "PGM/PBM pictures": pgm_file,
         "safetensors": safetensors_file,
+        "CSV tables": csv_table,
     }
 
 

@@ -18,7 +18,7 @@ fuzz = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(fuzz)
 
 READERS = ["model files", "checkpoints", "drawing files", "drawings (Python objects)", "Quick, Draw! files",
-           "PGM/PBM pictures", "safetensors"]
+           "PGM/PBM pictures", "safetensors", "CSV tables"]
 
 
 @pytest.fixture(scope="module")
