@@ -1,11 +1,12 @@
 """The pictures in docs/images/ are what `python docs/pictures.py` draws now, and docs/generalisation.md quotes what it
 measures: every number of the page is checked against the script's figures, or against the settings it uses.
 
-The script runs once for the whole module: XOR, examples/spiral.py's run and three runs on 30 points, about 15 seconds
-of processor time, most of it the spiral's 100 epochs. Its runs are seeded and its coordinates written with two decimals, so Python 3.10 to 3.13 draw the same bytes
-(3.12's math.sumprod changes the last bits of the training, never a written coordinate). The one part of a picture that
-does not depend on purenet alone is the zlib compression of the PNG images embedded in some SVGs: the compressed bytes
-depend on the zlib library a Python is built with, so an embedded PNG is compared by its header and its pixel rows.
+The script runs once for the whole module: XOR, examples/spiral.py's run and three runs on 30 points, about 15
+seconds of processor time. Its runs are seeded and its coordinates written with two decimals, so Python 3.10 to 3.13
+draw the same bytes (3.12's math.sumprod changes the last bits of the training, never a written coordinate). The one
+part of a picture that does not depend on purenet alone is the zlib compression of the PNG images embedded in some
+SVGs: the compressed bytes depend on the zlib library a Python is built with, so an embedded PNG is compared by its
+header and its pixel rows.
 """
 
 from __future__ import annotations
