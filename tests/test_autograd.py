@@ -1,8 +1,10 @@
 """purenet.autograd: every operation's value and derivative, random expressions against finite
-differences, gradient accumulation, a chain of a million nodes, no reference cycles, draw.
+differences, Value.backward's one sweep against the plain reference, gradient accumulation, a
+chain of a million nodes, no reference cycles, draw's text.
 
 The torch comparison of the same random expressions is in tests/test_autograd_torch.py, which
-skips when torch is missing. The derivations are in docs/graphs.md.
+skips when torch is missing; the SVG picture is tested in tests/test_autograd_drawing.py. The
+derivations are in docs/graphs.md.
 """
 
 from __future__ import annotations

@@ -123,6 +123,7 @@ class Value:
             node.depth = right.depth + 1
         node.users = 0
         node.label = ""
+        # Counted so that backward can pass on a node's gradient the moment its only user is done.
         left.users += 1
         if right is not None:
             right.users += 1
