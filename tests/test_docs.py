@@ -839,7 +839,7 @@ DOC_FILES = sorted(path.name for path in DOCS.glob("*.md"))
 OUR_PAGES = [
     "index.md", "dense.md", "backpropagation.md", "activations.md", "losses.md", "optimisation.md",
     "initialisation.md", "stability.md", "pytorch.md", "exercises.md", "model-format.md", "gradcheck.md",
-    "start.md", "glossary.md", "first-network.md",
+    "start.md", "glossary.md", "first-network.md", "generalisation.md",
 ]
 # The square detector's pages: their claims are checked by tests/test_hilbert.py, test_drawing.py,
 # test_squares.py and test_square_experiments.py; the learning path links them too.
