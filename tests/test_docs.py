@@ -1047,3 +1047,77 @@ def test_every_page_has_a_runnable_or_checked_formula():
     for name in names:
         # A page's checks live in tests/test_docs.py or in a test file of its own (test_learning_path.py, ...).
         assert re.search(r"tests/test_[a-z_]+\.py(::test_)?", read_doc(name)), f"{name} names no test"
+
+
+def test_accumulating_k_pieces_divided_by_k_is_the_whole_batch():
+    # docs/backpropagation.md: k pieces, each loss divided by k, accumulate to the whole batch's gradient, so
+    # every optimiser takes the same step; Adam's first step barely depends on the gradient's scale, so lr/k
+    # makes it k times smaller, while SGD's lr/k on the k-fold sum is the right step.
+    X = [[0.5, -1.0, 2.0], [0.1, 0.2, 0.3], [1.5, -0.5, 0.0], [-2.0, 1.0, 0.5]]
+    y = [1, 0, 2, 1]
+    k = 2
+
+    def model():
+        return pn.Sequential(pn.Dense(3, 4, rng=2), pn.Tanh(), pn.Dense(4, 3, rng=3))
+
+    def gradients(network, pieces, scale):
+        loss = pn.SoftmaxCrossEntropy()
+        network.zero_grad()
+        for piece in pieces:
+            loss.forward(network.forward([X[n] for n in piece]), [y[n] for n in piece])
+            network.backward([[value * scale for value in row] for row in loss.backward()])
+        return [[value for row in p.grad for value in (row if isinstance(row, list) else [row])]
+                for p in network.parameters()]
+
+    whole = gradients(model(), [[0, 1, 2, 3]], 1.0)
+    accumulated = gradients(model(), [[0, 1], [2, 3]], 1.0 / k)
+    summed = gradients(model(), [[0, 1], [2, 3]], 1.0)
+    for a, b, c in zip(whole, accumulated, summed):
+        assert_close(b, a, rel=1e-12, abs=1e-15)
+        assert_close(c, [k * value for value in a], rel=1e-12, abs=1e-15)
+
+    def first_step(optimizer_class, lr, scale):
+        network = model()
+        before = [value for row in network.layers[0].weight for value in row]
+        gradients(network, [[0, 1], [2, 3]], scale)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the step warns that it uses two backward passes: here on purpose
+            optimizer_class(network.parameters(), lr=lr).step()
+        return [new - old for new, old in zip((v for row in network.layers[0].weight for v in row), before)]
+
+    adam_right, adam_summed, adam_lr_over_k = (first_step(pn.Adam, 0.01, 1.0 / k), first_step(pn.Adam, 0.01, 1.0),
+                                                first_step(pn.Adam, 0.01 / k, 1.0))
+    assert_close(adam_summed, adam_right, rel=1e-3, abs=1e-12)  # the k-fold gradient: nearly the same step
+    assert_close(adam_lr_over_k, [value / k for value in adam_right], rel=1e-3, abs=1e-12)  # k times smaller
+    assert_close(first_step(pn.SGD, 0.1 / k, 1.0), first_step(pn.SGD, 0.1, 1.0 / k), rel=1e-12, abs=1e-15)
+
+
+def test_exercise_3_dead_units_leave_only_the_output_bias_learning():
+    # docs/exercises.md, exercise 3's answer: which hidden units are dead after epoch 2 and epoch 30.
+    from purenet.datasets import spiral
+
+    X, y = spiral(points_per_class=100, classes=3, seed=0)
+
+    def train(lr, epochs):
+        rng = random.Random(0)
+        model = pn.Sequential(pn.Dense(2, 64, rng=rng), pn.ReLU(), pn.Dense(64, 3, rng=rng))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            history = model.fit(X, y, loss=pn.MeanSquaredError(), optimizer=pn.SGD(model.parameters(), lr=lr),
+                                epochs=epochs, verbose=0)
+        hidden = model.layers[1].forward(model.layers[0].forward(X))
+        dead = sum(1 for j in range(64) if all(row[j] == 0.0 for row in hidden))
+        return dead, history["loss"][-1], model, [str(warning.message) for warning in caught]
+
+    for lr in (3.0, 10.0):
+        dead, _, _, messages = train(lr, 2)
+        assert dead == 64
+        assert any("64 of 64 units of layer 1 (ReLU) gave 0 for every sample of epoch 2" in m for m in messages)
+    assert any("23 of 64 units of layer 1 (ReLU) gave 0 for every sample of epoch 2" in m for m in train(1.0, 2)[3])
+    dead, loss, _, _ = train(1.0, 30)
+    assert dead == 33 and loss == pytest.approx(0.0969, abs=5e-4)
+    dead, loss, model, _ = train(2.9, 30)
+    assert dead == 64 and loss == pytest.approx(0.5, abs=0.05)
+    # With every unit dead, the output is the bias alone: the same row for every sample.
+    outputs = model.forward(X[:5])
+    assert all(row == pytest.approx(model.layers[2].bias, abs=1e-12) for row in outputs)
