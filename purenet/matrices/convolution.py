@@ -25,6 +25,15 @@ the three products of the dense layer (docs/dense.md) on patches:
 
 A 1-D signal is an image of height 1, so the 1-D layers call the 2-D
 kernels. Pooling's loops are in ``matrices.pooling``.
+
+The forward product has one shortcut, the convolution's form of the dense
+layer's background shortcut (``matrices.products``): *repeated patches*. A
+drawing is mostly blank paper, and every blank patch is the same tuple of
+values, so it gives the same outputs; the layers after it inherit this, since
+a blank region gives the same activations everywhere. When a sample's
+distinct patches are few enough (at most ``REPEATED_PATCH_SHARE`` of its
+patches), each distinct patch is multiplied once and its outputs are copied
+to every position where it occurs.
 """
 
 from __future__ import annotations
@@ -35,6 +44,10 @@ from itertools import chain
 from .products import _dot_rows as dot_rows
 
 Tensor = list
+
+# A sample takes the repeated-patch shortcut when it has at most this share of distinct patches
+# (looking them up costs two hashes a patch, far less than the dot products it saves).
+REPEATED_PATCH_SHARE = 0.75
 
 
 def output_size(size: int, kernel_size: int, stride: int, padding: int) -> int:
@@ -202,7 +215,7 @@ def convolution2d_from_patches(
     """
     output = []
     for sample_patches in patches:
-        products = dot_rows(weight_rows, sample_patches)  # out x positions
+        products = patch_products(weight_rows, sample_patches)  # out x positions
         output.append(
             [
                 [[value + bias_value for value in row[i * columns : (i + 1) * columns]] for i in range(rows)]
@@ -210,6 +223,23 @@ def convolution2d_from_patches(
             ]
         )
     return output
+
+
+def patch_products(weight_rows: list[list[float]], sample_patches: list) -> list:
+    """products[o][p] = w[o] . patches[p] for one sample: out x positions, each distinct patch computed once.
+
+    ``dict.fromkeys`` keeps the distinct patches in the order first met;
+    when they are at most ``REPEATED_PATCH_SHARE`` of the patches, their dot
+    products are taken once and copied to every position holding that patch
+    (equal patches give equal sums). Otherwise every patch is multiplied, as
+    ``dot_rows`` does. 0.0 and -0.0 count as equal: the sums can differ only
+    in the sign of an exact zero.
+    """
+    distinct = list(dict.fromkeys(sample_patches))
+    if len(distinct) > REPEATED_PATCH_SHARE * len(sample_patches):
+        return dot_rows(weight_rows, sample_patches)
+    outputs = dict(zip(distinct, zip(*dot_rows(weight_rows, distinct))))  # patch -> its out values
+    return list(zip(*map(outputs.__getitem__, sample_patches)))
 
 
 def convolution2d_weight_gradient(
