@@ -23,7 +23,8 @@ from .layers import Dense, ReLU
 from .model import Sequential
 from .optimizers import Adam
 from .checkpoint import Checkpoint, check_options
-from .gradcheck import DEFAULT_EPSILON, SHOWN_ENTRIES, walkthrough
+from .gradcheck import DEFAULT_EPSILON
+from .gradcheck_walkthrough import SHOWN_ENTRIES, walkthrough
 from .interrupt import TrainingInterrupted
 from .serialization import load
 

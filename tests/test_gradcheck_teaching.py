@@ -26,19 +26,21 @@ from purenet.gradcheck import (
     DEFAULT_EPSILON,
     DEFAULT_TOLERANCE,
     SCALE_FLOOR,
+    UNIT_ROUNDOFF,
+    check_entries,
+    gradient_scale,
+    numeric_gradient,
+    relative_error,
+)
+from purenet.gradcheck_walkthrough import (
     TEACHING_FIRST_BIAS,
     TEACHING_FIRST_WEIGHT,
     TEACHING_INPUT,
     TEACHING_SECOND_BIAS,
     TEACHING_SECOND_WEIGHT,
     TEACHING_TARGET,
-    UNIT_ROUNDOFF,
     BrokenSigmoid,
-    check_entries,
     entry_error,
-    gradient_scale,
-    numeric_gradient,
-    relative_error,
     teaching_network,
     walkthrough,
 )
@@ -591,7 +593,7 @@ def test_broken_sigmoid_is_not_a_real_layer():
     assert isinstance(teaching_network().layers[1], pn.Sigmoid)
     assert not isinstance(teaching_network().layers[1], BrokenSigmoid)
     assert isinstance(teaching_network(broken=True).layers[1], BrokenSigmoid)
-    # pn.gradcheck is the function; the module (where the teaching code lives) exports nothing else to purenet
+    # pn.gradcheck is the function; the teaching code's module exports nothing to purenet
     assert pn.gradcheck is GRADCHECK.gradcheck
 
 
