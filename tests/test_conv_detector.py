@@ -108,6 +108,7 @@ def test_training_stops_at_its_samples_checks_the_validation_set_and_is_reproduc
         assert [point["samples"] for point in figures["curve"]] == [50, 100]
         assert all(0.0 <= point["accuracy"] <= 1.0 for point in figures["curve"])
         assert figures["first_at_target"] == figures["curve"][0]  # target 0: the first check reaches it
+        assert figures["stays_at_target_from"] == figures["curve"][0]  # ... and every later one
         assert 0.0 < figures["curve"][0]["processor_seconds"] <= figures["processor_seconds"]
         weights.append([list(row) for row in model.layers[-1].weight])
     assert max(abs(a - b) for first, second in zip(*weights) for a, b in zip(first, second)) < 1e-12
@@ -120,6 +121,15 @@ def test_training_with_no_time_runs_no_batch_and_an_unreached_target_is_none():
                              seed=0, seconds=0.0, check=(X, y), target=1.01)
     assert figures["samples"] == 0 and figures["stopped_by"] == "seconds"
     assert len(figures["curve"]) == 1 and figures["first_at_target"] is None
+    assert figures["stays_at_target_from"] is None
+
+
+def test_the_steady_time_to_the_target_skips_a_crossing_followed_by_a_dip():
+    accuracies = (0.95, 0.97, 0.96, 0.98, 0.97)
+    curve = [{"samples": n, "accuracy": accuracy} for n, accuracy in enumerate(accuracies, start=1)]
+    assert detector.stays_at(curve, 0.97) == curve[3]
+    assert detector.stays_at(curve, 0.99) is None
+    assert detector.stays_at([], 0.97) is None
 
 
 def test_held_out_splits_squares_and_others():
