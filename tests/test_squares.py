@@ -109,9 +109,9 @@ def test_the_shipped_model_still_reaches_its_recorded_accuracy():
     # The same drawings and the same weights: equal up to a prediction flipped by float rounding
     # (math.sumprod on Python 3.12+ rounds differently from sum(map(mul)) on 3.10 and 3.11).
     assert report["accuracy"] >= record["accuracy"] - 2 / record["samples"]
-    # Issue 9 asks for 98% on the people-like generator; the shipped model reaches 97.75%
-    # (docs/squares.md, section 7). This floor is what it reaches, so that a worse model fails.
-    assert report["accuracy"] >= 0.975
+    # Issue 9 asks for 98% on the people-like generator; the shipped model reaches 98.05%
+    # (docs/squares.md, section 7).
+    assert report["accuracy"] >= 0.98
 
 
 def test_the_shipped_model_reads_64x64_drawings_through_downsampling():
@@ -157,6 +157,8 @@ def regular_polygon(corners, radius=120.0, start=0.0):
         ),
         ([[(20, 60), (235, 64), (233, 228), (22, 224), (25, 70)]], 1),
         ([[(57, 20), (250, 61), (209, 254), (16, 213), (55, 26)]], 1),
+        ([[(128, 10), (246, 128), (128, 246), (10, 128), (124, 16)]], 1),
+        ([[(30, 30), (225, 28), (228, 225), (28, 222), (30, 68)]], 1),
         (regular_polygon(8, start=math.pi / 8), 0),
         (regular_polygon(24), 0),
         ([[(128, 5), (200, 245), (10, 90), (246, 90), (56, 245), (126, 10)]], 0),
@@ -169,6 +171,8 @@ def regular_polygon(corners, radius=120.0, start=0.0):
         "rounded square in two strokes",
         "square of aspect 1.3",
         "square tilted 12 degrees",
+        "diamond: a square turned by 45 degrees",
+        "square left open by 15% of its size",
         "octagon",
         "circle as a 24-gon",
         "five-pointed star in one stroke",
@@ -179,8 +183,7 @@ def regular_polygon(corners, radius=120.0, start=0.0):
 def test_the_shipped_model_reads_drawings_typed_by_hand_as_people_draw(strokes, expected):
     # Few-point polylines on the collection's 0..255 scale, typed by hand for this test (not from
     # the generator): the habits of issue 9 (skew, overshoot, rounded corners, two strokes, aspect
-    # 1.3, tilt) and the non-squares people draw. A 45-degree diamond is left out: the shipped model
-    # reads it as p = 0.41 (docs/squares.md, section 9).
+    # 1.3, tilt, a diamond, a gap) and the non-squares people draw (docs/squares.md, section 10).
     probabilities = pn.square_detector().predict_proba([drawing.prepare(strokes)])[0]
     assert probabilities[expected] > 0.5
 

@@ -35,9 +35,9 @@ EXTRA_LABELS = {"square": 1, "other": 0}
 """Labels of real drawings added with ``train(extra=...)`` (``--extra FILE:square``), and their classes."""
 
 # The default recipe: measured in docs/squares.md and benchmarks/time_to_accuracy.py.
-DEFAULT_SAMPLES = 10000
+DEFAULT_SAMPLES = 20000
 DEFAULT_HIDDEN = 32
-DEFAULT_EPOCHS = 20
+DEFAULT_EPOCHS = 10
 DEFAULT_BATCH_SIZE = 50
 DEFAULT_LEARNING_RATE = 0.003
 OPTIMIZERS = ("adam", "sgd")
