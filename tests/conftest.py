@@ -11,6 +11,7 @@ pass (docs/backpropagation.md derives the formula and its O(h^2) error).
 from __future__ import annotations
 
 import math
+import re
 from typing import Callable
 
 STEP = 1e-6
@@ -83,3 +84,16 @@ def assert_close(actual, expected, rel: float = 1e-9, abs: float = 1e-12) -> Non
     found = _first_difference(actual, expected, rel, abs, "")
     if found is not None:
         raise AssertionError(f"not close (rel={rel:g}, abs={abs:g}) {found}")
+
+
+def heading_anchors(text: str) -> set[str]:
+    """GitHub's anchors for the headings of a Markdown page (for the docs' link checks)."""
+    anchors = set()
+    in_code = False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            in_code = not in_code
+        elif not in_code and line.startswith("#"):
+            title = line.lstrip("#").strip().lower()
+            anchors.add(re.sub(r"[^\w\- ]", "", title).replace(" ", "-"))
+    return anchors

@@ -31,7 +31,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import STEP, assert_close, central_difference
+from conftest import STEP, assert_close, central_difference, heading_anchors
 
 import purenet as pn
 from purenet import matrices, serialization
@@ -927,19 +927,6 @@ def test_control_characters_are_noticed():
 def test_pages_hold_no_control_characters(path):
     found = control_characters(path.read_text(encoding="utf-8"))
     assert not found, f"{path.relative_to(ROOT)} holds control characters (a lost backslash?): {found}"
-
-
-def heading_anchors(text: str) -> set[str]:
-    """GitHub's anchors for the headings of a Markdown page."""
-    anchors = set()
-    in_code = False
-    for line in text.splitlines():
-        if line.startswith("```"):
-            in_code = not in_code
-        elif not in_code and line.startswith("#"):
-            title = line.lstrip("#").strip().lower()
-            anchors.add(re.sub(r"[^\w\- ]", "", title).replace(" ", "-"))
-    return anchors
 
 
 @pytest.mark.parametrize("name", DOC_FILES)

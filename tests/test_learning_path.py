@@ -25,7 +25,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import assert_close, central_difference
+from conftest import assert_close, central_difference, heading_anchors
 
 import purenet as pn
 from purenet import matrices
@@ -39,18 +39,6 @@ LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(([^)\s]+)\)")
 
 def read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
-
-
-def heading_anchors(text: str) -> set[str]:
-    """GitHub's anchors for the headings of a Markdown page (the rule of tests/test_docs.py)."""
-    anchors, in_code = set(), False
-    for line in text.splitlines():
-        if line.startswith("```"):
-            in_code = not in_code
-        elif not in_code and line.startswith("#"):
-            title = line.lstrip("#").strip().lower()
-            anchors.add(re.sub(r"[^\w\- ]", "", title).replace(" ", "-"))
-    return anchors
 
 
 def section(text: str, heading: str) -> str:
