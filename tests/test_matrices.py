@@ -269,6 +269,31 @@ def test_the_wide_cases_above_do_reach_the_shortcuts(monkeypatch):
     assert calls == names
 
 
+def test_one_row_with_more_ink_does_not_cost_the_batch_its_shortcut(monkeypatch):
+    # A batch decides as a whole: 9 mostly-background rows and one that is not (a scribble)
+    # still take the weight gradient's shortcut, which is exact for any rows.
+    rng = random.Random(5)
+    rows = sparse_features(rng, 9, WIDE, -0.5, 0.1) + [[rng.uniform(-1.0, 1.0) for _ in range(WIDE)]]
+    a = [[rng.uniform(-1.0, 1.0) for _ in range(3)] for _ in rows]
+    calls = []
+    original = products._matmul_left_transposed_skipping_background
+    monkeypatch.setattr(
+        products, "_matmul_left_transposed_skipping_background", lambda *args: calls.append(1) or original(*args)
+    )
+    result = matrices.matmul_left_transposed(a, rows)
+    assert calls == [1]
+    tolerance = [
+        [1e-12 * sum(abs(a[s][i]) * (abs(rows[s][j]) + 2.0 * abs(rows[s][0])) for s in range(len(rows))) + 1e-300
+         for j in range(WIDE)]
+        for i in range(3)
+    ]
+    assert_close(result, matrices.reference_matmul_left_transposed(a, rows), tolerance)
+    # A batch that is mostly ink takes the plain path.
+    inked = [[rng.uniform(-1.0, 1.0) for _ in range(WIDE)] for _ in range(4)]
+    matrices.matmul_left_transposed(a[:4], inked)
+    assert calls == [1]
+
+
 def test_background_shortcut_by_hand():
     # x = [-0.5] * WIDE except x[3] = 1 and x[10] = 0.25; w = [1, 2, 3, ...]:
     # x . w = -0.5 * sum(w) + (1 + 0.5) * w[3] + (0.25 + 0.5) * w[10]

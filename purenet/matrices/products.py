@@ -204,9 +204,11 @@ def matmul_left_transposed(a: Matrix, b: Matrix) -> Matrix:
     """A^T B: result[i][j] = sum_n a[n][i] * b[n][j]; (n x k) and (n x m) -> (k x m).
 
     The dense layer's weight gradient G^T X: both operands are batches with
-    one row per sample, and the sum runs over the samples. When every row of
-    B is mostly one repeated value, the product takes the background shortcut
-    of ``_matmul_left_transposed_skipping_background``. Plain loop:
+    one row per sample, and the sum runs over the samples. When B as a whole
+    is mostly one repeated value per row (at least ``BACKGROUND_SHARE`` of its
+    entries equal their row's first value), the product takes the background
+    shortcut of ``_matmul_left_transposed_skipping_background``, which is exact
+    for any rows and visits every entry that differs. Plain loop:
     ``reference_matmul_left_transposed``.
     """
     (a_rows, a_columns), (b_rows, b_columns) = shape(a), shape(b)
@@ -217,8 +219,10 @@ def matmul_left_transposed(a: Matrix, b: Matrix) -> Matrix:
         )
     if a_rows == 0:
         return zeros(a_columns, b_columns)
-    if b_columns >= BACKGROUND_MINIMUM_WIDTH and all(
-        row.count(row[0]) >= BACKGROUND_SHARE * b_columns for row in b
+    # The batch as a whole decides: one drawing with more ink than the share (a scribble) costs
+    # its own extra multiply-adds, not the shortcut of the whole batch.
+    if b_columns >= BACKGROUND_MINIMUM_WIDTH and (
+        sum(row.count(row[0]) for row in b) >= BACKGROUND_SHARE * b_rows * b_columns
     ):
         return _matmul_left_transposed_skipping_background(a, b)
     # Columns as tuples straight from zip: no list copies, the dot products read them as well.
