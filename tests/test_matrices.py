@@ -564,6 +564,52 @@ def test_as_matrix_refuses_an_int_too_large_for_a_float_with_a_clear_message():
         matrices.as_matrix([[1, 10**400]], "X")
 
 
+def test_as_matrix_accepts_huge_finite_floats_whose_sum_overflows():
+    # The shortcut for rows of floats asks whether their sum is finite; this row's sum is inf,
+    # so the values are checked one by one, and they are all finite.
+    assert matrices.as_matrix([[1e308, 1e308, -1.0]], "X") == [[1e308, 1e308, -1.0]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(
+                st.floats(allow_nan=True, allow_infinity=True),
+                st.integers(min_value=-(10**3), max_value=10**3),
+                st.booleans(),
+            ),
+            min_size=3,
+            max_size=3,
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_as_matrix_shortcut_agrees_with_the_value_by_value_check(data):
+    # The same answer as checking every value: the rows themselves, or the same error.
+    expected_error = None
+    for row_index, row in enumerate(data):
+        for column_index, value in enumerate(row):
+            if isinstance(value, bool):
+                expected_error = (TypeError, f"X[{row_index}][{column_index}] must be a number")
+            elif not math.isfinite(value):
+                expected_error = (ValueError, f"X[{row_index}][{column_index}] must be finite")
+            if expected_error:
+                break
+        if expected_error:
+            break
+    if expected_error is None:
+        result = matrices.as_matrix(data, "X")
+        assert result == [[float(value) for value in row] for row in data]
+        assert all(type(value) is float for row in result for value in row)
+    else:
+        error, message = expected_error
+        with pytest.raises(error) as raised:
+            matrices.as_matrix(data, "X")
+        assert str(raised.value).startswith(message)
+
+
 def test_as_matrix_uses_the_argument_name():
     with pytest.raises(ValueError, match=r"^inputs\[0\]\[0\] must be finite"):
         matrices.as_matrix([[math.nan]], "inputs")
