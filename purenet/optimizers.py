@@ -288,12 +288,16 @@ class Adam(Optimizer):
         t = state["step"] = state.get("step", 0) + 1
         m = state.get("exp_avg") or [0.0] * len(values)
         v = state.get("exp_avg_sq") or [0.0] * len(values)
-        m = state["exp_avg"] = [beta1 * m_k + (1.0 - beta1) * g for m_k, g in zip(m, gradients)]
-        v = state["exp_avg_sq"] = [beta2 * v_k + (1.0 - beta2) * g * g for v_k, g in zip(v, gradients)]
+        one_minus_beta1, one_minus_beta2 = 1.0 - beta1, 1.0 - beta2
+        m = state["exp_avg"] = [beta1 * m_k + one_minus_beta1 * g for m_k, g in zip(m, gradients)]
+        v = state["exp_avg_sq"] = [beta2 * v_k + one_minus_beta2 * g * g for v_k, g in zip(v, gradients)]
         first_correction, second_correction = 1.0 - beta1**t, 1.0 - beta2**t
-        m_hat = [m_k / first_correction for m_k in m]
-        v_hat = [v_k / second_correction for v_k in v]
-        return [p - lr * m_hat_k / (math.sqrt(v_hat_k) + eps) for p, m_hat_k, v_hat_k in zip(values, m_hat, v_hat)]
+        # m_hat = m / first_correction and v_hat = v / second_correction are computed inside the step,
+        # not kept as lists of their own: two fewer passes over every weight, the same numbers.
+        return [
+            p - lr * (m_k / first_correction) / (math.sqrt(v_k / second_correction) + eps)
+            for p, m_k, v_k in zip(values, m, v)
+        ]
 
     def hyperparameters(self) -> dict:
         return {"lr": self.lr, "betas": list(self.betas), "eps": self.eps, "weight_decay": self.weight_decay}
