@@ -32,14 +32,15 @@ request in its own thread.  Routes:
     the drawing is appended to FILE as one Quick, Draw! line
     (:class:`Collector`).  Answers ``{"collect": ...}`` with the new counts;
     507 once the file holds ``MAX_COLLECTED_DRAWINGS`` drawings or
-    ``MAX_COLLECTED_BYTES`` bytes.  Without ``collect`` this route does not
-    exist (404) and the server writes no file at all.
+    ``MAX_COLLECTED_BYTES`` bytes, and 503 once Ctrl-C is stopping the demo.
+    Without ``collect`` this route does not exist (404) and the server writes
+    no file at all.
 
 ``GET /train`` and ``/api/train/...``
     The live training page and its sessions: see ``training.py``.
 
 Every error a client can cause is answered as JSON ``{"error": "..."}`` with
-status 400, 404, 405, 411, 413 or 507, and anything unexpected as 500: the thread
+status 400, 404, 405, 409, 411, 413, 503 or 507, and anything unexpected as 500: the thread
 that answered goes on serving.  Every request writes one line to the log
 stream: method, path, status and milliseconds.
 """
@@ -51,6 +52,7 @@ import json
 import os
 import random
 import re
+import signal
 import socket
 import sys
 import threading
@@ -83,6 +85,13 @@ SAMPLE_CANVAS = 100
 
 REQUEST_TIMEOUT_SECONDS = 20
 """A client that stops sending in the middle of a request frees its thread after this long."""
+
+STOP_CHECK_SECONDS = 0.5
+"""``serve`` looks for a Ctrl-C between requests, and at least this often when no request comes."""
+
+STOP_WAIT_SECONDS = 5
+"""On Ctrl-C, the requests being answered get at most this long to finish (a drawing being saved: a write and
+an fsync), and a drawing still being saved after that, as long again."""
 
 MAX_CONNECTIONS = 64
 """At most this many connections are served at once (one thread each); one more is answered 503 and closed
@@ -455,8 +464,9 @@ class Collector:
     ``MAX_COLLECTED_BYTES`` bytes, ``MAX_LINE_BYTES`` per line) are checked
     and the counts updated in the same step as the write.  A file that
     already exists is read first (a malformed one is refused with its line
-    number), its drawings counted, and appended to.  Explained in
-    docs/squares.md.
+    number), its drawings counted, and appended to.  :meth:`close` (the
+    demo is stopping) waits for a save in progress and refuses the ones
+    after it.  Explained in docs/squares.md.
     """
 
     def __init__(self, path: str | os.PathLike) -> None:
@@ -474,6 +484,7 @@ class Collector:
                 # A file gathered elsewhere may hold other words ("circle"): all of them are "other".
                 self.counts["square" if drawing_read["word"] == "square" else "other"] += 1
         self._lock = threading.Lock()
+        self.closed = False
 
     def describe(self) -> dict:
         """What the page shows: the file's name (not its folder), the counts and the caps."""
@@ -499,6 +510,10 @@ class Collector:
                 "written: draw it with fewer strokes or fewer turns",
             )
         with self._lock:
+            if self.closed:
+                raise RequestError(
+                    HTTPStatus.SERVICE_UNAVAILABLE, f"the demo is stopping: the drawing was not saved in {self.name}"
+                )
             drawings = sum(self.counts.values())
             if drawings >= MAX_COLLECTED_DRAWINGS:
                 raise RequestError(
@@ -521,6 +536,19 @@ class Collector:
                 ) from None
             self.counts[label] += 1
             return self.describe()
+
+    def close(self, wait_seconds: float = STOP_WAIT_SECONDS) -> None:
+        """Let a save in progress finish (at most ``wait_seconds``), then refuse every later one with 503.
+
+        Called when the demo stops: the process may end as soon as this returns, and a handler thread
+        (a daemon) that was still writing would be stopped with it, after however much of its line the
+        system had written.  Taking the lock waits for that write and its fsync; a save that has not
+        reached the lock yet finds ``closed`` set and answers that nothing was saved.
+        """
+        taken = self._lock.acquire(timeout=wait_seconds)
+        self.closed = True
+        if taken:
+            self._lock.release()
 
 
 # --- Query strings and static files -----------------------------------------------
@@ -805,6 +833,11 @@ class DemoServer(ThreadingHTTPServer):
     """A ThreadingHTTPServer that holds the model, the log stream and the collector (None: nothing is saved)."""
 
     daemon_threads = True  # a stalled client never keeps the program from stopping
+    # Nor does server_close wait for the handler threads: one waiting for a stalled client would hold up
+    # Ctrl-C for REQUEST_TIMEOUT_SECONDS.  serve waits for the requests being answered instead, with a
+    # bound (finish_requests), and a drawing being saved is never cut short (Collector.close).
+    block_on_close = False
+    timeout = STOP_CHECK_SECONDS  # handle_request returns after this long without a connection (see serve)
 
     def __init__(
         self, address: tuple[str, int], explainer: Explainer, stream: TextIO, collector: Collector | None = None
@@ -815,6 +848,7 @@ class DemoServer(ThreadingHTTPServer):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.connection_slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.slot_holders: set[socket.socket] = set()
         super().__init__(address, DemoRequestHandler)
 
     def process_request(self, request: socket.socket, client_address: object) -> None:
@@ -831,17 +865,48 @@ class DemoServer(ThreadingHTTPServer):
             self.shutdown_request(request)
             self.log(f"- - connection from {client_address} refused: {MAX_CONNECTIONS} connections open")
             return
+        self.slot_holders.add(request)
         try:
             super().process_request(request, client_address)
         except BaseException:
-            self.connection_slots.release()  # no thread started, so none will release the slot
+            # Most often no thread started, so none will give the slot back.  But a KeyboardInterrupt (Ctrl-C
+            # in serve_forever run in the main thread; serve itself takes Ctrl-C otherwise, see CtrlC) can
+            # land after Thread.start has launched the thread: then both give it back, and _release_slot
+            # lets only the first do so.  Released twice, the semaphore raised ValueError, which
+            # socketserver took for a failed request and logged, swallowing the Ctrl-C.
+            self._release_slot(request)
             raise
 
     def process_request_thread(self, request: socket.socket, client_address: object) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
-            self.connection_slots.release()
+            self._release_slot(request)
+
+    def _release_slot(self, request: socket.socket) -> None:
+        """Give the connection's slot back, once however many times it is called."""
+        try:
+            self.slot_holders.remove(request)  # one step under the GIL: of two callers, one gets past it
+        except KeyError:
+            return
+        self.connection_slots.release()
+
+    def finish_requests(self, wait_seconds: float = STOP_WAIT_SECONDS) -> None:
+        """Stop reading from every open connection, then wait (at most ``wait_seconds``) for their threads.
+
+        Called once no new connection is taken.  A thread answering a request
+        it has read goes on and sends the answer; one waiting for its client
+        (for the rest of a request, as a stalled client makes it) reads the
+        end of the stream at once, and answers 400 or simply closes.
+        """
+        for request in self.slot_holders.copy():
+            try:
+                request.shutdown(socket.SHUT_RD)
+            except OSError:
+                pass  # closed a moment ago
+        deadline = time.monotonic() + wait_seconds
+        while self.slot_holders and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def log(self, line: str) -> None:
         """Write one line to the log stream; a lock keeps lines from two threads whole."""
@@ -885,30 +950,52 @@ def make_server(
     return server
 
 
-def serve(
-    model_path: str | None = None,
-    host: str = "127.0.0.1",
-    port: int = 8000,
-    open_browser: bool = False,
-    stream: TextIO | None = None,
-    collect: str | os.PathLike | None = None,
-) -> int:
-    """Serve the demo until Ctrl-C, then stop cleanly; returns 0.
+class CtrlC:
+    """While ``serve`` runs, Ctrl-C (SIGINT) sets ``pressed`` and nothing else; ``serve`` stops between requests.
 
-    ``model_path`` is a saved model (default: the shipped square detector).
-    ``collect`` is a file to save drawings into (the page then shows the save
-    buttons; see :func:`make_server`); None, the default, writes nothing.
-    The address, then one line per request, go to ``stream`` (default
-    ``sys.stderr``, looked up at call time so that a replaced stderr is used).
-    A bad model file raises ``ModelFileError`` (a ValueError) and a port in
-    use raises OSError, which the command line prints as one line.
+    Python's own Ctrl-C, a KeyboardInterrupt raised in the main thread
+    wherever it happens to be, is what made the demo hang once in CI.  The
+    main thread runs socketserver's loop, and it spends part of each request
+    in ``Thread.start`` for the request's thread; a KeyboardInterrupt landing
+    there, once that thread had answered, made ``process_request`` give the
+    connection slot back a second time, the ValueError that raised was taken
+    by socketserver for a failed request, logged, and the loop went on
+    serving.  Landing before the loop started, it escaped ``serve`` as a
+    traceback.  Noting the press and stopping where the loop checks for it
+    leaves no such place.  Pressed again while stopping, Ctrl-C is noted
+    again and changes nothing: the stop is short and bounded (the loop sees
+    the press within ``STOP_CHECK_SECONDS``, the requests being answered get
+    ``STOP_WAIT_SECONDS``), so it needs no cutting short, and a second
+    press, which people often give, must not turn it into a traceback.
+    Only in the main thread (Python runs signal handlers there), and not
+    when SIGINT is ignored (a program a script started in the background);
+    the previous handler is put back.
     """
-    stream = stream if stream is not None else sys.stderr
-    if model_path is None:
-        model, model_file = recipe.square_detector(), os.path.basename(recipe.SHIPPED_MODEL)
-    else:
-        model, model_file = load(model_path), os.path.basename(model_path)
-    server = make_server(model, host, port, stream, model_file, collect)
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self.previous: object = None
+
+    def __enter__(self) -> CtrlC:
+        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) not in (
+            signal.SIG_IGN,
+            None,
+        ):
+            self.previous = signal.signal(signal.SIGINT, self._press)
+        return self
+
+    def _press(self, number: int, frame: object) -> None:
+        # A signal handler may run between any two steps of the main thread, even inside a lock's
+        # critical section: it sets a flag and takes no lock.
+        self.pressed = True
+
+    def __exit__(self, *exception: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+
+def _print_address(server: DemoServer, host: str, open_browser: bool, stream: TextIO) -> None:
+    """The address to open (and open it, if asked), and what is being collected."""
     # Listening everywhere includes this machine itself: show its loopback address.
     shown_host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(
         host, f"[{host}]" if ":" in host else host
@@ -927,11 +1014,50 @@ def serve(
         print("note: listening on every network interface: other machines can reach this demo", file=stream)
     if open_browser and not webbrowser.open(address):
         print("could not open a browser: open the address above yourself", file=stream)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
+
+
+def serve(
+    model_path: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    open_browser: bool = False,
+    stream: TextIO | None = None,
+    collect: str | os.PathLike | None = None,
+) -> int:
+    """Serve the demo until Ctrl-C, then stop cleanly; returns 0.
+
+    ``model_path`` is a saved model (default: the shipped square detector).
+    ``collect`` is a file to save drawings into (the page then shows the save
+    buttons; see :func:`make_server`); None, the default, writes nothing.
+    The address, then one line per request, go to ``stream`` (default
+    ``sys.stderr``, looked up at call time so that a replaced stderr is used).
+    A bad model file raises ``ModelFileError`` (a ValueError) and a port in
+    use raises OSError, which the command line prints as one line.  Ctrl-C
+    while the model loads is a KeyboardInterrupt (nothing is serving yet);
+    from then on it stops the demo as described in :class:`CtrlC`: no new
+    connection is taken, the requests being answered are finished and a
+    client still sending is cut off (:meth:`DemoServer.finish_requests`), a
+    drawing being saved is written whole (:meth:`Collector.close`), and the
+    training workers stop.
+    """
+    stream = stream if stream is not None else sys.stderr
+    if model_path is None:
+        model, model_file = recipe.square_detector(), os.path.basename(recipe.SHIPPED_MODEL)
+    else:
+        model, model_file = load(model_path), os.path.basename(model_path)
+    with CtrlC() as ctrl_c:
+        server = make_server(model, host, port, stream, model_file, collect)
+        try:
+            _print_address(server, host, open_browser, stream)
+            # handle_request rather than serve_forever: the loop is ours, so the flag is read here, between
+            # requests, and at least every STOP_CHECK_SECONDS (server.timeout) when none comes.
+            while not ctrl_c.pressed:
+                server.handle_request()
+        finally:
+            server.finish_requests()
+            if server.collector is not None:
+                server.collector.close()
+            server.trainer.stop_all()
+            server.server_close()
         print("purenet demo: stopped", file=stream, flush=True)
-    finally:
-        server.trainer.stop_all()
-        server.server_close()
     return 0
