@@ -17,6 +17,7 @@ import random
 import re
 import signal
 import socket
+import socketserver
 import subprocess
 import sys
 import threading
@@ -1033,3 +1034,209 @@ def test_serve_with_collect_says_where_it_saves_and_how_much_is_there(tmp_path):
             process.kill()
             process.wait()
         process.stderr.close()
+
+
+
+def test_an_interrupt_just_after_a_thread_started_gives_its_connection_slot_back_once(model, monkeypatch):
+    """A KeyboardInterrupt raised in process_request once the handler thread is running (as Ctrl-C can, in
+    serve_forever run in the main thread) still ends serving, and the slot is given back once, not twice."""
+    server = make_server(model, "127.0.0.1", 0, stream=LogStream())
+    started = socketserver.ThreadingMixIn.process_request
+
+    def start_then_interrupt(self, request, client_address):
+        started(self, request, client_address)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(socketserver.ThreadingMixIn, "process_request", start_then_interrupt)
+    errors = []
+    monkeypatch.setattr(threading, "excepthook", errors.append)
+    try:
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=20) as client:
+            client.sendall(b"GET /api/model HTTP/1.0\r\n\r\n")
+            with pytest.raises(KeyboardInterrupt):
+                server.handle_request()
+            deadline = time.monotonic() + 10
+            while server.slot_holders and time.monotonic() < deadline:
+                time.sleep(0.01)
+        # (socketserver closes the connection under the thread, which may log that it failed: not the point.)
+        assert not server.slot_holders and errors == []
+        slots = [server.connection_slots.acquire(blocking=False) for _ in range(demo_server.MAX_CONNECTIONS + 1)]
+        assert slots == [True] * demo_server.MAX_CONNECTIONS + [False]
+    finally:
+        server.server_close()
+
+# Run in a process of its own (python -c PROGRAM FILE ROUND ...): serve() in the main thread, stopped by
+# SIGINT once per round at a chosen moment, and a line of JSON per round saying how the stop went.  One
+# process runs every round, so the moments that raced on a loaded machine are tried several times in a
+# couple of seconds.  A watchdog ends a round that does not stop, instead of the test waiting for it.
+CTRL_C_ROUNDS = r'''
+import http.client, json, os, re, signal, socket, sys, threading, time
+from purenet.squares.demo import server as demo_server
+
+path, rounds = sys.argv[1], sys.argv[2:]
+DRAWING = json.dumps({"strokes": [[[20, 20], [80, 20], [80, 80], [20, 80], [20, 20]]], "label": "square"})
+
+
+class Log:
+    """serve's stream: every line, and the port once the address is printed."""
+
+    def __init__(self, ctrl_c_at_start):
+        self.text, self.port, self.ready = "", None, threading.Event()
+        self.ctrl_c_at_start = ctrl_c_at_start
+
+    def write(self, text):
+        self.text += text
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", text)
+        if match and self.port is None:
+            self.port = int(match.group(1))
+            self.ready.set()
+            if self.ctrl_c_at_start:
+                signal.raise_signal(signal.SIGINT)  # the address is out, the server is not serving yet
+
+    def flush(self):
+        pass
+
+
+def ctrl_c():
+    os.kill(os.getpid(), signal.SIGINT)  # as the terminal sends it: to the process, any thread may take it
+
+
+def ask(log, method, url, body=None):
+    connection = http.client.HTTPConnection("127.0.0.1", log.port, timeout=20)
+    try:
+        connection.request(method, url, body=body)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def nothing(log, outcome):
+    log.ready.wait()
+
+
+def one_request(log, outcome):
+    log.ready.wait()
+    outcome["status"] = ask(log, "GET", "/api/model")[0]
+
+
+def a_request_left_open(log, outcome):
+    # A client that sent the headers and part of the body, then stalls: its thread waits for the rest.
+    log.ready.wait()
+    stalled = socket.create_connection(("127.0.0.1", log.port), timeout=20)
+    stalled.sendall(b"POST /api/collect HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n{\"strokes\": ")
+    time.sleep(0.2)
+    ctrl_c()
+    outcome["stalled"] = stalled  # closed after the round
+
+
+def saving(log, outcome):
+    # Two clients save drawings as fast as they can; Ctrl-C comes after the fifth answer, while they go on.
+    log.ready.wait()
+    outcome["saved"] = 0
+    lock = threading.Lock()
+
+    def client():
+        while True:
+            try:
+                status, _ = ask(log, "POST", "/api/collect", DRAWING)
+            except OSError:
+                return  # the server is gone
+            if status != 200:
+                return
+            with lock:
+                outcome["saved"] += 1
+                if outcome["saved"] == 5:
+                    ctrl_c()
+
+    clients = [threading.Thread(target=client) for _ in range(2)]
+    for thread in clients:
+        thread.start()
+    for thread in clients:
+        thread.join()
+
+
+def lines_in_file():
+    if not os.path.exists(path):
+        return 0
+    with open(path, "rb") as file:
+        data = file.read()
+    assert data == b"" or data.endswith(b"\n"), "the file ends in the middle of a line"
+    for line in data.splitlines():
+        json.loads(line)
+    return len(data.splitlines())
+
+
+SCENARIOS = {
+    "at start": nothing,
+    "in start": one_request,
+    "request open": a_request_left_open,
+    "saving": saving,
+}
+original_start = threading.Thread.start
+
+
+def start_then_ctrl_c(thread):
+    # What a loaded machine did once in CI, made certain: the handler thread has answered already, and
+    # the main thread, still inside Thread.start for it, gets the Ctrl-C.  (Before the fix, that gave
+    # the connection's slot back twice; the ValueError was logged as a failed request and the demo
+    # went on serving.)
+    original_start(thread)
+    if getattr(thread, "_target", None) is not None and thread._target.__name__ == "process_request_thread":
+        thread.join()
+        signal.raise_signal(signal.SIGINT)
+
+
+for name in rounds:
+    log, outcome = Log(ctrl_c_at_start=name == "at start"), {}
+    before = lines_in_file()
+    threading.Thread.start = start_then_ctrl_c if name == "in start" else original_start
+    client = threading.Thread(target=SCENARIOS[name], args=(log, outcome), daemon=True)
+    original_start(client)
+    watchdog = threading.Timer(15, lambda: (print(json.dumps({"round": name, "hung": log.text}), flush=True),
+                                            os._exit(3)))
+    original_start(watchdog)
+    began = time.monotonic()
+    try:
+        result = demo_server.serve(port=0, stream=log, collect=path)
+    except BaseException as error:
+        result = f"{type(error).__name__}: {error}"
+    seconds = time.monotonic() - began
+    watchdog.cancel()
+    threading.Thread.start = original_start
+    client.join(15)
+    if "stalled" in outcome:
+        outcome.pop("stalled").close()
+    report = {"round": name, "result": result, "seconds": seconds, "log": log.text,
+              "client done": not client.is_alive(), "lines added": lines_in_file() - before, **outcome}
+    print(json.dumps(report), flush=True)
+'''
+
+CTRL_C_ROUND_NAMES = ["at start", "in start", "request open", "saving", "saving", "saving"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT, which Windows delivers differently")
+def test_ctrl_c_stops_the_demo_cleanly_whenever_it_lands(tmp_path):
+    """Ctrl-C before serving starts, inside the start of a handler thread, with a request left open, and
+    while drawings are being saved: serve returns 0 each time, promptly, with nothing lost or cut short."""
+    path = tmp_path / "drawings.ndjson"
+    environment = dict(os.environ, PYTHONPATH=REPOSITORY)
+    finished = subprocess.run(
+        [sys.executable, "-c", CTRL_C_ROUNDS, str(path), *CTRL_C_ROUND_NAMES],
+        capture_output=True, text=True, env=environment, cwd=REPOSITORY, timeout=120,
+    )
+    reports = [json.loads(line) for line in finished.stdout.splitlines()]
+    assert [report["round"] for report in reports] == CTRL_C_ROUND_NAMES, (finished.stdout, finished.stderr)
+    assert finished.returncode == 0 and "Traceback" not in finished.stderr, finished.stderr
+    for report in reports:
+        shown = json.dumps(report, indent=1)
+        assert report["result"] == 0, shown
+        assert report["log"].endswith("purenet demo: stopped\n") and " failed: " not in report["log"], shown
+        # Well within the time a stalled client is given: the demo never waits for one to finish.
+        assert report["seconds"] < demo_server.REQUEST_TIMEOUT_SECONDS / 2, shown
+        assert report["client done"], shown
+    assert reports[1]["status"] == 200
+    for report in reports[3:]:
+        # Each drawing answered as saved is in the file, whole; none was written without an answer.
+        assert report["saved"] >= 5 and report["lines added"] == report["saved"], json.dumps(report, indent=1)
+    assert len(quickdraw.read(str(path))) == sum(report["saved"] for report in reports[3:])
