@@ -22,9 +22,16 @@ Timed, per sample, in interleaved rounds as in step.py:
   freeing it;
 - *backward alone*: ``loss.backward()`` again on a graph built once: the
   walk itself, without building or freeing anything. purenet's is timed
-  twice: ``Value.backward`` (one sweep that finds its own order) and the
+  twice: ``Value.backward`` (a walk that finds its own order) and the
   plain reference it is tested against (find the nodes, sort them by depth,
-  sweep: ``purenet.autograd.reference_backpropagate``);
+  sweep: ``purenet.autograd.reference_backpropagate``), each on its own copy
+  of the graph (same weights, same drawing). A pass stores each gradient
+  in a new float and frees the old one, and CPython makes the next float
+  where it freed the last, so the gradients stay in memory in the order
+  the first pass over a graph wrote them; a form taking turns with another
+  on one graph would run in the other's order (measured: the walk, on a
+  graph that the earlier one-list sweep had walked first, ran no faster
+  than that sweep);
 - *forward and backward, collector off*: the first again with the garbage
   collector switched off during the call, to show how much of the time is
   the collector's.
@@ -200,9 +207,11 @@ def main(arguments: list[str] | None = None) -> int:
     print("  timing forward alone ...", file=sys.stderr, flush=True)
     timings.update(common.measure(candidates, rounds, seconds_per_batch))
     loss = value_cross_entropy(network(sample), label)
+    reference_network = ValueNetwork(weights)  # its own copy for the reference: see the module's docstring
+    reference_loss = value_cross_entropy(reference_network(sample), label)
     candidates = {
         "purenet.autograd, backward alone": loss.backward,
-        "purenet.autograd, backward alone, plain reference": lambda: reference_backpropagate(loss),
+        "purenet.autograd, backward alone, plain reference": lambda: reference_backpropagate(reference_loss),
     }
     if micrograd_network is not None:
         micrograd_loss = step.micrograd_cross_entropy(micrograd_network(sample), label)

@@ -146,6 +146,64 @@ def test_fast_backward_agrees_with_the_reference(seed):
     assert leaf_gradients(program, point, Value.backward) == fast  # Value.backward is the fast form
 
 
+def every_node(output: Value) -> list[Value]:
+    """Every node output depends on, itself included, in the order a stack finds them (no recursion)."""
+    found, stack, seen = [], [output], {output}
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        for parent in node.parents:
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return found
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_fast_backward_sets_every_interior_gradient_as_the_reference_does(seed):
+    """Not only the leaves: each node's grad after the walk is the reference's, to rounding."""
+    rng = random.Random(900 + seed)
+    point = [rng.uniform(-2.0, 2.0) for _ in range(4)]
+    program = random_program(rng, len(point), 60)
+    output = run_program(program, [Value(x) for x in point])
+    nodes = every_node(output)
+    gradients = {}
+    for backward in (reference_backpropagate, backpropagate):
+        zero_grad(nodes)
+        backward(output)
+        gradients[backward] = [node.grad for node in nodes]
+    assert_close(gradients[backpropagate], gradients[reference_backpropagate], rel=1e-12, abs=1e-14)
+    assert sum(node.left is not None and node.grad != 0.0 for node in nodes) >= 10  # the check saw real gradients
+
+
+@pytest.mark.parametrize("shape", ["left chain", "right chain", "balanced"])
+def test_long_sums_of_every_shape(shape):
+    """Sums of 100,000 terms, as (((a + b) + c) + ...), as a + (b + (c + ...)) and as a balanced tree.
+
+    The walk goes on to a node's right parent and keeps the left one on a stack: the three shapes
+    take that stack through its cases (one node kept at a time, none, as many as the tree is deep).
+    Every partial sum's gradient is 1 and each term's is 1 too, exactly (sums of ones).
+    """
+    terms = [Value(float(index % 7)) for index in range(100_000)]
+    if shape == "left chain":
+        total = terms[0]
+        for term in terms[1:]:
+            total = total + term
+    elif shape == "right chain":
+        total = terms[-1]
+        for term in reversed(terms[:-1]):
+            total = term + total
+    else:
+        level = terms
+        while len(level) > 1:
+            level = [level[i] + level[i + 1] if i + 1 < len(level) else level[i] for i in range(0, len(level), 2)]
+        total = level[0]
+    total.backward()
+    assert total.data == sum(float(index % 7) for index in range(100_000))
+    assert all(term.grad == 1.0 for term in terms)
+    assert all(node.grad == 1.0 for node in every_node(total))
+
+
 def test_a_node_with_users_outside_the_graph_waits_for_the_ones_inside():
     """users counts every operation ever applied; backward must not wait for users it cannot reach."""
     a = Value(0.7)

@@ -11,13 +11,15 @@ gradients (tests/test_autograd.py::test_fast_backward_agrees_with_the_reference)
   node with an explicit stack, sort them by ``depth`` (a node is deeper than
   its parents, so deepest first puts every node after its users), then one
   sweep of ``parent.grad += local derivative * node.grad``;
-- ``backpropagate``, what ``Value.backward`` runs: the same sweep, but the
-  order comes out of the sweep itself. A node with one user (``users == 1``,
-  most nodes of a network's graph) is complete as soon as that user is
-  done, so it joins the list being swept right away; a node with several
-  users waits in a list for its depth until every deeper node is done. No
-  separate search, no sort, no set for most nodes: one visit per node.
-  benchmarks/autograd.py measures it against micrograd's recursive sort.
+- ``backpropagate``, what ``Value.backward`` runs: the same chain rule,
+  but the order comes out of the sweep itself. A node with one user
+  (``users == 1``, most nodes of a network's graph) is complete as soon as
+  that user is done, so the sweep walks on to it at once, down a chain of
+  operations as far as it goes; a node with several users waits in a list
+  for its depth until every deeper node is done. No separate search, no
+  sort, no set for most nodes: one visit per node, one branch of the
+  graph after another. benchmarks/autograd.py measures it against
+  micrograd's recursive sort.
 
 Both use loops, never recursion (a chain of a million operations would
 overflow Python's stack), and store nothing on the nodes but gradients, so
@@ -77,15 +79,29 @@ def reference_backpropagate(output: Value) -> None:
 
 
 def backpropagate(output: Value) -> None:
-    """The backward pass in one sweep that finds its own order (``Value.backward``).
+    """The backward pass as a walk down the graph that finds its own order (``Value.backward``).
 
-    ``waiting[d]`` lists the nodes of depth d whose gradient is being
-    gathered, then swept: the sweep goes from the deepest list to depth 1.
-    A node that is its parent's only user (``parent.users == 1``) completes
-    the parent's gradient, so the parent joins the list being swept at once;
-    a parent with several users joins ``waiting[parent.depth]``, reached
-    only after every deeper node is done, and so after all its users
-    (docs/graphs.md proves it). Leaves accumulate and are never swept.
+    From a node whose gradient is complete, the walk sends each parent its
+    share, ``local derivative * node.grad``, and steps on to a parent whose
+    gradient that share completes: one with a single user
+    (``parent.users == 1``), which can only be this node. So a chain of
+    operations, such as ``relu(tanh(x * 3))``, is swept in one go, each node
+    right after its user. A node with two parents walks on to the right one
+    and puts the left one, if its gradient is complete, on the stack
+    ``ready``, to walk from once the right branch ends. A branch ends at a
+    leaf, which adds its share to what it holds, or at a parent with several
+    users, which starts or adds up its gradient and waits in
+    ``waiting[parent.depth]``. The stacks are taken deepest first, so a
+    waiting node is taken only after every deeper node is done, and so after
+    all its users (docs/graphs.md proves it).
+
+    Python reads ``a + b + c`` as ``(a + b) + c``, so in a long sum the left
+    operand is the long chain and the right one a short branch (a neuron's
+    ``w_i * x_i``): the walk goes down the short branch to its leaf, then
+    takes the chain back from the stack, which so stays short. Most nodes
+    pass from one step of the walk to the next in local variables, with no
+    list in between: docs/graphs.md gives the time against an earlier form,
+    which put every node with one user on a list and took them in turn.
     """
     _check_output(output)
     if output.left is None:
@@ -93,45 +109,53 @@ def backpropagate(output: Value) -> None:
         return
     waiting: list[list[Value] | None] = [None] * (output.depth + 1)
     waiting[output.depth] = [output]
-    gathering: set[Value] = set()  # the nodes with several users found so far
+    gathering: set[Value] = set()  # the nodes with several users whose gradient this pass has started
     output.grad = 1.0
     for ready in reversed(waiting):
         if ready is None:
             continue
-        # The list grows while it is swept (each parent that completes joins it): the loop reaches those too.
-        # The two parents are written out, not looped over: a loop or a call per edge would double the time.
-        for node in ready:
+        # The list is a stack: the walk pushes the left parents it completes, and they are walked from in turn.
+        while ready:
+            node = ready.pop()
             gradient = node.grad
-            parent = node.left
-            if parent.left is None:  # a leaf: add to what it holds
-                parent.grad += node.left_derivative * gradient
-            elif parent.users == 1:  # its only user is this node: its gradient is complete
-                parent.grad = node.left_derivative * gradient
-                ready.append(parent)
-            elif parent in gathering:
-                parent.grad += node.left_derivative * gradient
-            else:  # the first of its users: start its gradient, sweep it once deeper nodes are done
-                gathering.add(parent)
-                parent.grad = node.left_derivative * gradient
-                _wait(waiting, parent)
-            parent = node.right
-            if parent is None:
-                continue
-            if parent.left is None:
-                parent.grad += node.right_derivative * gradient
-            elif parent.users == 1:
-                parent.grad = node.right_derivative * gradient
-                ready.append(parent)
-            elif parent in gathering:
-                parent.grad += node.right_derivative * gradient
-            else:
-                gathering.add(parent)
-                parent.grad = node.right_derivative * gradient
-                _wait(waiting, parent)
+            # Walk: node's gradient is complete, ``gradient`` is it. The parents are written out, not looped
+            # over: a loop or a call per edge would double the time.
+            while True:
+                if node.right is None:  # one parent: the walk goes on to it
+                    gradient = node.left_derivative * gradient
+                    node = node.left
+                else:  # two parents: settle the left one here, walk on to the right one
+                    parent = node.left
+                    if parent.left is None:  # a leaf: add to what it holds
+                        parent.grad += node.left_derivative * gradient
+                    elif parent.users == 1:  # its only user is this node: its gradient is complete
+                        parent.grad = node.left_derivative * gradient
+                        ready.append(parent)
+                    else:
+                        _gather(waiting, gathering, parent, node.left_derivative * gradient)
+                    gradient = node.right_derivative * gradient
+                    node = node.right
+                # node is the parent walked to; gradient, its share of the gradient.
+                if node.left is None:  # a leaf: add to what it holds; the branch ends
+                    node.grad += gradient
+                    break
+                if node.users != 1:  # several users: it waits for the others; the branch ends
+                    _gather(waiting, gathering, node, gradient)
+                    break
+                node.grad = gradient  # its only user is the node just left: complete, walk on from it
 
 
-def _wait(waiting: list[list[Value] | None], node: Value) -> None:
-    """Put ``node`` on the list of its depth, starting the list if it is the first there."""
+def _gather(waiting: list[list[Value] | None], gathering: set[Value], node: Value, share: float) -> None:
+    """Add ``share`` to the gradient of ``node``, a node with several users; the first share puts it on its list.
+
+    ``gathering`` tells the first share of this pass, which replaces the
+    last pass's gradient, from the next ones, which add to it.
+    """
+    if node in gathering:
+        node.grad += share
+        return
+    gathering.add(node)
+    node.grad = share
     level = waiting[node.depth]
     if level is None:
         waiting[node.depth] = [node]
