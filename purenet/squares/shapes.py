@@ -50,7 +50,7 @@ How a drawing is made
 4. It is placed on a 100 x 100 canvas at a random size (30-90% of the
    canvas) and position.
 
-One drawing in ten (:data:`NEAT_SHARE`) is drawn neatly: straight sides,
+One drawing in twenty (:data:`NEAT_SHARE`) is drawn neatly: straight sides,
 sharp corners, no wobble, no tilt, as with a ruler.
 
 Everything random comes from the ``random.Random`` passed in, so a seed
@@ -298,7 +298,10 @@ def _traced(waypoints: list[Point], step: float = _TRACE_STEP) -> Stroke:
     """The polyline through ``waypoints`` with a point at least every ``step`` along it."""
     path = [waypoints[0]]
     for start, end in zip(waypoints, waypoints[1:]):
-        pieces = max(1, math.ceil(math.dist(start, end) / step))
+        pieces = math.ceil(math.dist(start, end) / step)
+        if pieces <= 1:  # most segments of a path already traced (a bowed side, a rounded corner)
+            path.append(end)
+            continue
         path.extend(
             (start[0] + (end[0] - start[0]) * piece / pieces, start[1] + (end[1] - start[1]) * piece / pieces)
             for piece in range(1, pieces + 1)
