@@ -33,7 +33,7 @@ One concept per module:
   last reference to the output frees the whole graph at once, without the
   garbage collector;
 - ``backward.py``: the backward pass, in a plain form (find the nodes, sort
-  them by depth, sweep) and the fast form ``Value.backward`` runs (one sweep
+  them by depth, sweep) and the fast form ``Value.backward`` runs (one walk
   that finds its own order), both loops without recursion, so that a chain
   of a million operations works; benchmarks/autograd.py measures it;
 - ``drawing.py``: ``draw``, the graph as text or as an SVG picture.
