@@ -18,6 +18,7 @@ import io
 import json
 import math
 import os
+import random
 import re
 import threading
 
@@ -55,10 +56,14 @@ expect = sync_api.expect
 
 
 @contextlib.contextmanager
-def served(collect: str | None = None):
-    """The demo served on a free port (saving drawings into ``collect`` if given); yields its address."""
+def served(collect: str | None = None, model=None):
+    """The demo served on a free port (saving drawings into ``collect`` if given); yields its address.
+
+    ``model``: the network to serve, the shipped detector if None.
+    """
     log = io.StringIO()
-    server = make_server(squares.square_detector(), "127.0.0.1", 0, stream=log, collect=collect)
+    model = model if model is not None else squares.square_detector()
+    server = make_server(model, "127.0.0.1", 0, stream=log, collect=collect)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -280,6 +285,17 @@ def test_draw_classify_and_look_inside_on_a_laptop(page):
     expect(page.locator("#weights")).to_have_attribute("data-unit", "3", timeout=10_000)
     os.makedirs(ARTIFACTS, exist_ok=True)
     page.screenshot(path=os.path.join(ARTIFACTS, "demo.png"), full_page=True)
+
+
+def test_the_page_says_the_numbers_of_the_model_it_serves(context):
+    # A 16 x 16 model with 8 hidden units: the page's own sentences must not speak of 1024 and 32.
+    model = squares.build_network(16, 8, random.Random(0))
+    with served(model=model) as address, opened(context, address) as page:
+        expect(page.locator("#lead-inputs")).to_have_text("256")
+        expect(page.locator("#lead-hidden")).to_have_text("8")
+        expect(page.locator("#caption-inputs")).to_have_text("256")
+        expect(page.locator("#caption-grid")).to_have_text("16 × 16")
+        expect(page.locator("#hidden-title")).to_have_text("8 hidden units")
 
 
 def test_draw_with_a_finger_on_a_phone(page):

@@ -852,6 +852,11 @@ function describeModel(model) {
   });
   byId("architecture").textContent = `${model.inputs} inputs → ${parts.join(" → ")} → softmax`;
   byId("hidden-title").textContent = `${model.hidden_units} hidden units`;
+  // The page's own words follow the model too: a 16 x 16 model reads 256 values.
+  byId("lead-inputs").textContent = String(model.inputs);
+  byId("lead-hidden").textContent = String(model.hidden_units);
+  byId("caption-inputs").textContent = String(model.inputs);
+  byId("caption-grid").textContent = `${model.model_side} × ${model.model_side}`;
 
   const layerText = model.layers
     .map((layer) => `${layer.description}: ${layer.parameters.toLocaleString("en")} parameters`)
