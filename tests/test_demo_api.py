@@ -1036,7 +1036,6 @@ def test_serve_with_collect_says_where_it_saves_and_how_much_is_there(tmp_path):
         process.stderr.close()
 
 
-
 def test_an_interrupt_just_after_a_thread_started_gives_its_connection_slot_back_once(model, monkeypatch):
     """A KeyboardInterrupt raised in process_request once the handler thread is running (as Ctrl-C can, in
     serve_forever run in the main thread) still ends serving, and the slot is given back once, not twice."""
@@ -1064,6 +1063,7 @@ def test_an_interrupt_just_after_a_thread_started_gives_its_connection_slot_back
         assert slots == [True] * demo_server.MAX_CONNECTIONS + [False]
     finally:
         server.server_close()
+
 
 # Run in a process of its own (python -c PROGRAM FILE ROUND ...): serve() in the main thread, stopped by
 # SIGINT once per round at a chosen moment, and a line of JSON per round saying how the stop went.  One
