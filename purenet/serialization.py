@@ -38,6 +38,7 @@ from .layers.pooling import AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
 from .layers.reshape import Flatten, Unflatten
 from .matrices import tensors
 from .model import Sequential
+from .state_dict import LARGEST_COUNT
 from .validation import check_integer, is_finite, is_integer, is_number
 
 FORMAT_NAME = "purenet-model"
@@ -99,6 +100,8 @@ def to_dict(model: Sequential, metadata: dict | None = None) -> dict:
         entry: dict = {"type": kind, "config": layer.config()}
         for parameter in layer.parameters() + layer.buffers():  # BatchNorm1d's running statistics too
             entry[parameter.name] = tensors.reshape(tensors.flatten(parameter), _shape_of(parameter))
+        if isinstance(layer, BatchNorm1d):
+            entry["num_batches_tracked"] = layer.num_batches_tracked  # state_dict holds it, so the file does too
         layers.append(entry)
     return {
         "format": FORMAT_NAME,
@@ -247,6 +250,12 @@ def _layer_from_dict(index: int, entry: object) -> Layer:
             raise ModelFileError(f"{where} (BatchNorm1d) has an invalid num_features {_short(config['num_features'])}")
         vectors = {name: _numbers(entry.get(name), (config["num_features"],), f"{where} {name}")
                    for name in ("weight", "bias", "running_mean", "running_var")}
+        # Files written before purenet saved the count have none: the layer starts from 0, as a new one does.
+        count = entry.get("num_batches_tracked", 0)
+        if not is_integer(count) or not 0 <= count <= LARGEST_COUNT:
+            raise ModelFileError(
+                f"{where} (BatchNorm1d) num_batches_tracked must be an integer from 0 to 2**63 - 1, got {_short(count)}"
+            )
     try:
         layer = LAYER_TYPES[kind](**config)
     except (TypeError, ValueError) as error:
@@ -257,6 +266,7 @@ def _layer_from_dict(index: int, entry: object) -> Layer:
     if kind == "BatchNorm1d":
         for name, values in vectors.items():
             getattr(layer, name)[:] = values
+        layer.num_batches_tracked = count
     return layer
 
 

@@ -3,9 +3,19 @@
 The key of a parameter is the index of its layer in the model and the
 parameter's name, as PyTorch names the parameters of an ``nn.Sequential``;
 layers without parameters (activations) have no keys, so the indices skip
-them. The values are nested lists: a weight is out_features rows of
-in_features numbers, a bias out_features numbers. ``Sequential.state_dict``
-and ``Sequential.load_state_dict`` call the two functions here.
+them. The values are what PyTorch's ``tensor.tolist()`` gives: nested lists
+for tensors (a weight is out_features rows of in_features numbers, a bias
+out_features numbers) and a bare int for a 0-dimensional integer buffer
+(BatchNorm1d's ``num_batches_tracked``). Within a layer the order is
+PyTorch's: weight, bias, tensor buffers, integer buffers.
+``Sequential.state_dict`` and ``Sequential.load_state_dict`` call the two
+functions here.
+
+A state_dict without a BatchNorm1d's ``num_batches_tracked`` (one saved by
+purenet before it was saved) still loads, strictly, and the layer keeps its
+own count: PyTorch does the same for a state_dict that carries no version
+(a plain dict, or one read from a safetensors file), the case of every
+purenet state_dict (docs/regularisation.md).
 """
 
 from __future__ import annotations
@@ -13,7 +23,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .layers.base import Layer, Parameter
-from .validation import is_finite, is_number
+from .validation import is_finite, is_integer, is_number
+
+# PyTorch keeps its counters as int64: a larger count could not be saved in its state_dict (or a safetensors file).
+LARGEST_COUNT = 2**63 - 1
 
 
 class IncompatibleKeys(NamedTuple):
@@ -27,7 +40,8 @@ def named_parameters(layers: list[Layer]) -> dict[str, Parameter]:
     """Every parameter and buffer of the layers under its key, in layer order.
 
     Within a layer: weight, bias, then buffers (BatchNorm1d's running_mean and
-    running_var), as PyTorch's state_dict orders them.
+    running_var), as PyTorch's state_dict orders them. The integer buffers,
+    which are not lists, are in ``named_integer_buffers``.
     """
     return {
         f"{index}.{tensor.name}": tensor
@@ -36,9 +50,30 @@ def named_parameters(layers: list[Layer]) -> dict[str, Parameter]:
     }
 
 
-def state_dict(layers: list[Layer]) -> dict[str, list]:
-    """Every parameter's values under its key, copied into new lists (changing them leaves the model alone)."""
-    return {key: _copy(parameter) for key, parameter in named_parameters(layers).items()}
+def named_integer_buffers(layers: list[Layer]) -> dict[str, tuple[Layer, str]]:
+    """Every 0-dimensional integer buffer (BatchNorm1d's num_batches_tracked) under its key: its layer and attribute.
+
+    A layer lists them by name in ``integer_buffers``; the value is the
+    layer's attribute of that name, an int.
+    """
+    return {
+        f"{index}.{name}": (layer, name)
+        for index, layer in enumerate(layers)
+        # getattr: Layer itself declares no integer_buffers, only the layers that have some (BatchNorm1d)
+        for name in getattr(layer, "integer_buffers", ())
+    }
+
+
+def state_dict(layers: list[Layer]) -> dict[str, list | int]:
+    """Every parameter and buffer under its key, in PyTorch's order; tensors copied into new lists, counts as ints.
+
+    Changing the result leaves the model alone.
+    """
+    tensors, counts = named_parameters(layers), named_integer_buffers(layers)
+    values = {key: _copy(tensor) for key, tensor in tensors.items()}
+    for key, (layer, name) in counts.items():
+        values[key] = getattr(layer, name)
+    return {key: values[key] for key in _in_layer_order(list(values))}
 
 
 def load_state_dict(layers: list[Layer], values: object, strict: bool = True) -> IncompatibleKeys:
@@ -53,18 +88,30 @@ def load_state_dict(layers: list[Layer], values: object, strict: bool = True) ->
         raise TypeError(
             f"load_state_dict: state_dict must be a dict such as model.state_dict(), got {type(values).__name__}"
         )
-    parameters = named_parameters(layers)
-    missing = [key for key in parameters if key not in values]
-    unexpected = [key for key in values if key not in parameters]
+    parameters, counts = named_parameters(layers), named_integer_buffers(layers)
+    keys = _in_layer_order([*parameters, *counts])
+    # A missing count is not missing: the layer keeps its own, as PyTorch fills it in for a state_dict without a
+    # version, so that state_dicts saved before the count was (by purenet or an old PyTorch) still load strictly.
+    missing = [key for key in keys if key not in values and key not in counts]
+    unexpected = [key for key in values if key not in parameters and key not in counts]
     if strict and (missing or unexpected):
         raise ValueError(
             f"load_state_dict: missing keys {missing}, unexpected keys {unexpected}; "
-            f"this model's keys are {list(parameters)} (strict=False loads the keys that match)"
+            f"this model's keys are {keys} (strict=False loads the keys that match)"
         )
     checked = {key: _checked(values[key], parameter, key) for key, parameter in parameters.items() if key in values}
+    checked_counts = {key: _checked_count(values[key], key) for key in counts if key in values}
     for key, new_values in checked.items():
         parameters[key][:] = new_values
+    for key, count in checked_counts.items():
+        layer, name = counts[key]
+        setattr(layer, name, count)
     return IncompatibleKeys(missing, unexpected)
+
+
+def _in_layer_order(keys: list[str]) -> list[str]:
+    """Keys sorted by their layer's index, keeping their order within a layer (``sorted`` is stable)."""
+    return sorted(keys, key=lambda key: int(key.split(".", 1)[0]))
 
 
 def _copy(values: list) -> list:
@@ -90,6 +137,20 @@ def _checked(values: object, parameter: Parameter, key: str) -> list:
     if found != expected:
         raise ValueError(f"load_state_dict: {key!r} must have the shape of the model's {key}, {expected}, got {found}")
     return _floats(values, key)
+
+
+def _checked_count(value: object, key: str) -> int:
+    """A count such as num_batches_tracked: an int from 0 to 2**63 - 1 (PyTorch's int64 scalar), or a clear error."""
+    if not is_integer(value):
+        text = repr(value)
+        shown = text if len(text) <= 60 else f"{text[:50]}... ({len(text)} characters)"
+        raise TypeError(
+            f"load_state_dict: {key!r} must be an int (a count of batches, 0-dimensional: PyTorch's int64 "
+            f"scalar, whose tolist() is an int), got {type(value).__name__} {shown}"
+        )
+    if not 0 <= value <= LARGEST_COUNT:
+        raise ValueError(f"load_state_dict: {key!r} must be a count from 0 to 2**63 - 1 (int64), got {value}")
+    return value
 
 
 def _floats(values: list, where: str) -> list:

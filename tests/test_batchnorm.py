@@ -91,10 +91,14 @@ def test_state_dict_holds_running_statistics_under_pytorch_keys() -> None:
     model = pn.Sequential(pn.Dense(3, 3, rng=1), pn.BatchNorm1d(3))
     model.forward(_batch(10))
     saved = model.state_dict()
-    assert list(saved) == ["0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var"]
+    assert list(saved) == [
+        "0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked"
+    ]
+    assert saved["1.num_batches_tracked"] == 1 and type(saved["1.num_batches_tracked"]) is int
     copy = pn.Sequential(pn.Dense(3, 3, rng=2), pn.BatchNorm1d(3))
     copy.load_state_dict(saved)
     assert_close(list(copy.layers[1].running_var), saved["1.running_var"])
+    assert copy.layers[1].num_batches_tracked == 1
     assert model.parameters()[2:] == [model.layers[1].weight, model.layers[1].bias]  # buffers are not trained
 
 

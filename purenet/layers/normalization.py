@@ -35,9 +35,16 @@ class BatchNorm1d(Layer):
     trained; ``running_mean`` (starts at 0) and ``running_var`` (starts at 1)
     are buffers, saved in ``state_dict`` under PyTorch's keys
     (``"1.running_mean"``). ``num_batches_tracked`` counts the training
-    batches, as in PyTorch, but is not saved: it only matters to PyTorch's
-    ``momentum=None`` (a cumulative average), which purenet does not offer.
+    batches, as in PyTorch, and is saved with them as an int
+    (``"1.num_batches_tracked": 12``, PyTorch's 0-dimensional int64, whose
+    ``tolist()`` is that int). It only steers PyTorch's ``momentum=None`` (a
+    cumulative average), which purenet does not offer, but PyTorch's keys are
+    the contract: a state_dict loads in either library, strictly.
     """
+
+    # PyTorch's 0-dimensional buffers: attributes holding an int, saved in state_dict under "<index>.<name>"
+    # after the tensor buffers (purenet.state_dict reads and writes them by these names).
+    integer_buffers = ("num_batches_tracked",)
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
         self.num_features = check_integer(num_features, "BatchNorm1d: num_features", minimum=1)
@@ -119,7 +126,12 @@ class BatchNorm1d(Layer):
         ]
 
     def get_extra_state(self) -> dict:
-        """What a checkpoint carries besides ``state_dict`` (PyTorch's name): the count of training batches."""
+        """The count of training batches for a checkpoint's layer entry (PyTorch's name).
+
+        ``state_dict`` and model files hold the count too now; checkpoints still
+        carry it here, where an earlier purenet looks for it, and
+        ``set_extra_state`` reads the checkpoints written before, which hold it only here.
+        """
         return {"num_batches_tracked": self.num_batches_tracked}
 
     def set_extra_state(self, state: dict) -> None:
