@@ -14,7 +14,8 @@ Two measurements, both on drawings the model never saw:
   2.5 points; with 400 of each, a kind's share is known to about +-1 point
   (one standard error at 95%), which is what "every kind at least 95%" needs.
 
-Drawings rendered above the model's 32x32 are read through
+The mixture is measured at every size, kind by kind at 32x32 and 64x64,
+where the targets are. Drawings rendered above the model's 32x32 are read through
 ``hilbert.downsample`` (average pooling along the curve). The same drawings
 are used at every size. Results: tables on stdout and JSON in
 benchmarks/results/. Issue 9's targets: at least 98% on the mixture at
@@ -56,7 +57,8 @@ def main() -> int:
     labelled = shapes.labelled_drawings(arguments.samples, seed=arguments.seed)
     mixture = {size: squares.report(model, labelled, size, arguments.seed) for size in SIZES}
     each_kind = kind_by_kind(arguments.per_kind, arguments.seed)
-    kinds = {size: squares.report(model, each_kind, size, arguments.seed) for size in SIZES}
+    # Kind by kind only where the targets are: 6400 drawings at 128 x 128 would cost most of the run.
+    kinds = {size: squares.report(model, each_kind, size, arguments.seed) for size in TARGETS}
 
     machine = common.machine_description()
     print(common.describe_machine_briefly(machine))
@@ -67,12 +69,12 @@ def main() -> int:
     for kind in shapes.KINDS:
         print(f"{kind:<14}" + "".join(f"{mixture[size]['per_kind'][kind]:>10.2%}" for size in SIZES))
     print(f"\nkind by kind: {arguments.per_kind} fresh drawings of each kind (shapes.sample, seed {arguments.seed})")
-    print(f"{'kind':<14}" + "".join(f"{f'{size}x{size}':>10}" for size in SIZES) + "   errors at 32x32")
+    print(f"{'kind':<14}" + "".join(f"{f'{size}x{size}':>10}" for size in TARGETS) + "   errors at 32x32")
     for kind in shapes.KINDS:
         errors = round((1 - kinds[32]["per_kind"][kind]) * arguments.per_kind)
         print(
             f"{kind:<14}"
-            + "".join(f"{kinds[size]['per_kind'][kind]:>10.2%}" for size in SIZES)
+            + "".join(f"{kinds[size]['per_kind'][kind]:>10.2%}" for size in TARGETS)
             + f"   {errors} of {arguments.per_kind}"
         )
     for size, target in TARGETS.items():
