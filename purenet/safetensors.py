@@ -27,9 +27,12 @@ An empty list has no inner shape, so [[], []] is shape [2, 0] but shape
 
 Numbers are F64 (binary64, Python's float) or F32 (binary32) on writing; on
 reading also F16 (binary16) and BF16 (the upper half of an F32). NaN, the
-infinities and -0.0 are kept bit for bit, NaN payloads included. Anything
-malformed raises ``SafetensorError``, a ``ValueError``. The lesson, with why
-the format exists instead of pickle, is docs/safetensors.md.
+infinities and -0.0 are kept bit for bit, NaN payloads included. A bare int
+is a count, such as BatchNorm1d's ``num_batches_tracked`` in a state_dict,
+and is written as PyTorch keeps it: I64 (a signed 64-bit integer) of shape
+[]; I64 tensors read back as ints. Anything malformed raises
+``SafetensorError``, a ``ValueError``. The lesson, with why the format exists
+instead of pickle, is docs/safetensors.md.
 """
 
 from __future__ import annotations
@@ -55,15 +58,22 @@ MAX_DIMENSIONS = 64
 # An empty tensor of shape [r, 0] reads as r empty lists; without a bound a 100-byte file could ask for 2**64.
 MAX_EMPTY_LISTS = 1_000_000
 
-# The dtypes purenet reads, with their bytes per number.
+# The dtypes purenet reads, with their bytes per number: floats to compute with, and PyTorch's integer for counts.
 FLOAT_DTYPES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2}
+INTEGER_DTYPES = {"I64": 8}
+READ_DTYPES = {**FLOAT_DTYPES, **INTEGER_DTYPES}
 # struct's format and the fraction's bits for each; BF16 has no struct format, it is read as the top half of an F32.
 STRUCT_FORMATS = {"F64": "d", "F32": "f", "F16": "e"}
 FRACTION_BITS = {"F64": 52, "F32": 23, "F16": 10}
 WRITE_DTYPES = ("F64", "F32")
-# The official library's other dtypes: valid in a file, but not floats purenet can compute with.
+# The official library lays a file out by dtype, in this order (its Dtype enum, descending), then by name;
+# writing in the same order gives the same bytes.
+LAYOUT_ORDER = ("I64", "F64", "F32")
+# I64's range: a bare int outside it cannot be written.
+INT64_RANGE = (-(2**63), 2**63 - 1)
+# The official library's other dtypes: valid in a file, but not numbers purenet computes or counts with.
 OTHER_DTYPES = (
-    "BOOL", "U8", "I8", "I16", "U16", "I32", "U32", "I64", "U64", "C64",
+    "BOOL", "U8", "I8", "I16", "U16", "I32", "U32", "U64", "C64",
     "F4", "F6_E2M3", "F6_E3M2", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F8_E4M3FNUZ", "F8_E5M2FNUZ",
 )
 TENSOR_KEYS = ("dtype", "shape", "data_offsets")
@@ -101,9 +111,12 @@ def save(tensors: Mapping[str, object], metadata: Mapping[str, str] | None = Non
 
     Every tensor is written as ``dtype``, "F64" (exact for Python floats) or
     "F32" (rounded to nearest; a finite number beyond F32's range is refused
-    rather than turned into infinity). Tensors are laid out in name order and
-    ``metadata`` keys sorted, as the official library orders one dtype, so the
-    same tensors always give the same bytes.
+    rather than turned into infinity), except a bare int: a count such as
+    a state_dict's ``num_batches_tracked``, written as I64 of shape [] as
+    PyTorch keeps it (ints inside lists become floats). Tensors are laid out
+    as the official library lays them out, I64 first and then by name, and
+    ``metadata`` keys are sorted, so the same tensors always give the same
+    bytes, the official library's.
     """
     if not isinstance(tensors, Mapping):
         raise ArgumentTypeError(f"save: tensors must be a dict of name -> nested list, got {type(tensors).__name__}")
@@ -123,12 +136,19 @@ def save(tensors: Mapping[str, object], metadata: Mapping[str, str] | None = Non
             _check_text(key, "save: metadata key")
             _check_text(value, f"save: metadata[{key!r}]")
         header[METADATA_KEY] = {key: metadata[key] for key in sorted(metadata)}
+    entries = []
+    for name in sorted(tensors):
+        where = f"save: tensors[{name!r}]"
+        if is_integer(tensors[name]):
+            entries.append((name, "I64", (), _encode_int64(tensors[name], where)))
+            continue
+        shape, values = shape_and_values(tensors[name], where)
+        entries.append((name, dtype, shape, _encode(values, shape, dtype, where)))
+    entries.sort(key=lambda entry: LAYOUT_ORDER.index(entry[1]))  # stable: by name within a dtype
     chunks = []
     offset = 0
-    for name in sorted(tensors):
-        shape, values = shape_and_values(tensors[name], f"save: tensors[{name!r}]")
-        chunk = _encode(values, shape, dtype, f"save: tensors[{name!r}]")
-        header[name] = {"dtype": dtype, "shape": list(shape), "data_offsets": [offset, offset + len(chunk)]}
+    for name, tensor_dtype, shape, chunk in entries:
+        header[name] = {"dtype": tensor_dtype, "shape": list(shape), "data_offsets": [offset, offset + len(chunk)]}
         chunks.append(chunk)
         offset += len(chunk)
     text = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -231,6 +251,14 @@ def _encode(values: list[float], shape: tuple[int, ...], dtype: str, where: str)
     return bytes(data)
 
 
+def _encode_int64(value: int, where: str) -> bytes:
+    """A count as I64: 8 bytes, little-endian two's complement (struct's "q")."""
+    lowest, highest = INT64_RANGE
+    if not lowest <= value <= highest:
+        raise ValueError(f"{where} is {value}, outside I64's range [-2**63, 2**63 - 1]")
+    return struct.pack("<q", value)
+
+
 def float32_nan_bits(value: float) -> int:
     """The F32 bits of a NaN: the F64's sign and the top 23 bits of its 52-bit fraction (its payload).
 
@@ -246,7 +274,10 @@ def float32_nan_bits(value: float) -> int:
 
 
 def load(data: bytes | bytearray) -> dict[str, object]:
-    """The tensors of a safetensors file's bytes: name -> nested list of floats (a float for shape [])."""
+    """The tensors of a safetensors file's bytes: name -> nested list of floats (a float for shape []).
+
+    An I64 tensor holds ints instead (a bare int for shape [], as a count).
+    """
     header = read_header(data)
     tensors = {}
     for name, info in header.tensors.items():
@@ -364,14 +395,14 @@ def _read_entry(name: str, entry: object) -> TensorInfo:
     if set(entry) != set(TENSOR_KEYS):
         raise SafetensorError(f"{where} must have exactly the keys {list(TENSOR_KEYS)}, got {list(entry)}")
     dtype = entry["dtype"]
-    if not isinstance(dtype, str) or dtype not in FLOAT_DTYPES:
+    if not isinstance(dtype, str) or dtype not in READ_DTYPES:
         if dtype in OTHER_DTYPES:
             raise SafetensorError(
                 f"{where} has dtype {dtype}, a safetensors dtype purenet does not read; "
-                f"it reads {', '.join(FLOAT_DTYPES)}"
+                f"it reads {', '.join(READ_DTYPES)}"
             )
         raise SafetensorError(
-            f"{where} has unknown dtype {dtype!r}; safetensors dtypes are {', '.join((*FLOAT_DTYPES, *OTHER_DTYPES))}"
+            f"{where} has unknown dtype {dtype!r}; safetensors dtypes are {', '.join((*READ_DTYPES, *OTHER_DTYPES))}"
         )
     shape = entry["shape"]
     if not isinstance(shape, list) or not all(is_integer(size) and 0 <= size <= LARGEST_SIZE for size in shape):
@@ -392,11 +423,11 @@ def _read_entry(name: str, entry: object) -> TensorInfo:
         # In order, as the official library multiplies: it refuses a product that leaves 64 bits on the way.
         if count > LARGEST_SIZE:
             raise SafetensorError(f"{where} shape {shape} has more than 2**64 numbers")
-    expected = count * FLOAT_DTYPES[dtype]
+    expected = count * READ_DTYPES[dtype]
     if offsets[1] - offsets[0] != expected:
         raise SafetensorError(
             f"{where} spans {offsets[1] - offsets[0]} bytes ({offsets}), but shape {shape} of {dtype} "
-            f"needs {count} x {FLOAT_DTYPES[dtype]} = {expected}"
+            f"needs {count} x {READ_DTYPES[dtype]} = {expected}"
         )
     return TensorInfo(dtype=dtype, shape=tuple(shape), data_offsets=(offsets[0], offsets[1]))
 
@@ -426,7 +457,9 @@ def _check_layout(tensors: dict[str, TensorInfo], buffer_length: int) -> None:
         )
 
 
-def _decode(chunk: bytes, dtype: str) -> list[float]:
+def _decode(chunk: bytes, dtype: str) -> list[float] | list[int]:
+    if dtype == "I64":
+        return list(struct.unpack(f"<{len(chunk) // 8}q", chunk))
     if dtype == "BF16":
         # BF16 is the upper half of an F32: shift each 16-bit pattern up and read it as an F32.
         count = len(chunk) // 2

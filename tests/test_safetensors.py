@@ -199,9 +199,27 @@ def test_bfloat16_decodes_every_bit_pattern_by_the_textbook_formula():
 
 
 def test_ints_and_tuples_become_floats():
-    loaded = safetensors.load(safetensors.save({"x": ((1, 2), (3, 4)), "n": 7}))
+    loaded = safetensors.load(safetensors.save({"x": ((1, 2), (3, 4)), "n": 7.0}))
     assert loaded == {"n": 7.0, "x": [[1.0, 2.0], [3.0, 4.0]]}
-    assert all(isinstance(value, float) for row in loaded["x"] for value in row)
+    assert all(isinstance(value, float) for row in loaded["x"] for value in [*row, loaded["n"]])
+
+
+def test_a_bare_int_is_a_count_written_as_int64_of_shape_nothing():
+    """A state_dict's num_batches_tracked: PyTorch keeps it as a 0-dimensional int64, and so does the file."""
+    for dtype in ("F64", "F32"):
+        data = safetensors.save({"1.num_batches_tracked": 12, "1.weight": [1.0], "n": -(2**63)}, dtype=dtype)
+        header = safetensors.read_header(data)
+        assert header.tensors["1.num_batches_tracked"] == safetensors.TensorInfo("I64", (), (0, 8))
+        assert header.tensors["n"] == safetensors.TensorInfo("I64", (), (8, 16))  # I64 first, then by name
+        assert header.tensors["1.weight"].dtype == dtype and header.tensors["1.weight"].data_offsets[0] == 16
+        assert data[header.buffer_start : header.buffer_start + 16] == struct.pack("<qq", 12, -(2**63))
+        loaded = safetensors.load(data)
+        assert loaded == {"1.num_batches_tracked": 12, "1.weight": [1.0], "n": -(2**63)}
+        assert type(loaded["1.num_batches_tracked"]) is int
+    with pytest.raises(ValueError, match=r"tensors\['n'\] is 9223372036854775808, outside I64's range"):
+        safetensors.save({"n": 2**63})
+    with pytest.raises(ValueError, match=r"tensors\['n'\] is -9223372036854775809, outside I64's range"):
+        safetensors.save({"n": -(2**63) - 1})
 
 
 def test_an_empty_tensor_without_rows_reads_back_as_an_empty_list():
@@ -332,7 +350,7 @@ MALFORMED = {
     "F128": (file_bytes("{" + entry(dtype='"F128"') + "}", EIGHT), r"unknown dtype 'F128'"),
     "dtype a number": (file_bytes("{" + entry(dtype="64") + "}", EIGHT), r"unknown dtype 64"),
     "dtype a list": (file_bytes("{" + entry(dtype='["F64"]') + "}", EIGHT), r"unknown dtype \['F64'\]"),
-    "integer dtype": (file_bytes("{" + entry(dtype='"I64"') + "}", EIGHT), r"dtype I64, a safetensors dtype purenet does not read; it reads F64, F32, F16, BF16"),
+    "integer dtype": (file_bytes("{" + entry(dtype='"I32"') + "}", EIGHT), r"dtype I32, a safetensors dtype purenet does not read; it reads F64, F32, F16, BF16, I64"),
     "shape not a list": (file_bytes("{" + entry(shape="1") + "}", EIGHT), r"shape must be a list of non-negative integers, got 1"),
     "negative size": (file_bytes("{" + entry(shape="[-1]") + "}", EIGHT), r"non-negative integers, got \[-1\]"),
     "float size": (file_bytes("{" + entry(shape="[1.0]") + "}", EIGHT), r"non-negative integers, got \[1.0\]"),
