@@ -3,8 +3,9 @@
 PyTorch's ``state_dict`` of an ``nn.Sequential`` names each parameter by its
 layer's index and name ("0.weight", "0.bias", "2.weight", ...), and purenet's
 ``Sequential.state_dict`` uses the same keys and layouts (a Linear's weight is
-out x in, a convolution's out x in x kernel), so a file written by one loads
-in the other. What a state_dict does not hold is the architecture: which
+out x in, a convolution's out x in x kernel, a BatchNorm1d's
+"1.num_batches_tracked" an int), so a file written by one loads in the other
+strictly. What a state_dict does not hold is the architecture: which
 layers, in which order, with which settings. ``from_state_dict`` takes it as
 a list, one entry per layer of the ``nn.Sequential``:
 
@@ -47,11 +48,13 @@ def from_state_dict(architecture: Sequential | list | tuple, state_dict: Mapping
 
     ``architecture`` lists the layers (instances, classes or PyTorch names;
     see the module's docstring), or is a ``Sequential`` to fill in place.
-    ``state_dict`` maps "index.weight" and "index.bias" to nested lists, as
+    ``state_dict`` maps "index.weight" and "index.bias" to nested lists, and a
+    BatchNorm1d's "index.num_batches_tracked" to an int, as
     ``purenet.safetensors.load_file`` returns them; values with a
     ``tolist()`` method (a torch tensor, a NumPy array) are read through it.
     Every key must match and every shape fit, as ``load_state_dict(strict=True)``
-    checks; the error names the key.
+    checks; the error names the key. A state_dict without the count (an older
+    one) loads too, as in PyTorch, and the layer keeps its count (0 for a new one).
     """
     if not isinstance(state_dict, Mapping):
         raise TypeError(
