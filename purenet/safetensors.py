@@ -255,7 +255,9 @@ def _encode_int64(value: int, where: str) -> bytes:
     """A count as I64: 8 bytes, little-endian two's complement (struct's "q")."""
     lowest, highest = INT64_RANGE
     if not lowest <= value <= highest:
-        raise ValueError(f"{where} is {value}, outside I64's range [-2**63, 2**63 - 1]")
+        # An int of thousands of digits is beyond what Python turns into text: its size is shown instead.
+        shown = value if value.bit_length() <= 64 else f"an int of {value.bit_length()} bits"
+        raise ValueError(f"{where} is {shown}, outside I64's range [-2**63, 2**63 - 1]")
     return struct.pack("<q", value)
 
 

@@ -79,7 +79,9 @@ def state_dict(layers: list[Layer]) -> dict[str, list | int]:
 def load_state_dict(layers: list[Layer], values: object, strict: bool = True) -> IncompatibleKeys:
     """Copy ``values`` (a ``state_dict``) into the layers' parameters, in place, so optimisers keep them.
 
-    Every value must have its parameter's shape and hold finite numbers.
+    Every value must have its parameter's shape and hold finite numbers; a
+    count (BatchNorm1d's num_batches_tracked) must be an int from 0 to 2**63 - 1,
+    and may be left out: the layer then keeps its own, as in PyTorch.
     With ``strict`` (PyTorch's default) the keys must be exactly the model's;
     otherwise the keys that match are loaded and the others are returned.
     Nothing changes unless everything checks out.
@@ -141,16 +143,20 @@ def _checked(values: object, parameter: Parameter, key: str) -> list:
 
 def _checked_count(value: object, key: str) -> int:
     """A count such as num_batches_tracked: an int from 0 to 2**63 - 1 (PyTorch's int64 scalar), or a clear error."""
-    if not is_integer(value):
+    if is_integer(value) and 0 <= value <= LARGEST_COUNT:
+        return value
+    # A huge int or list is shown cut short (and an int of 5000 digits is beyond what Python turns into text).
+    if is_integer(value) and value.bit_length() > 64:
+        text = f"{'a negative' if value < 0 else 'an'} int of {value.bit_length()} bits"
+    else:
         text = repr(value)
-        shown = text if len(text) <= 60 else f"{text[:50]}... ({len(text)} characters)"
-        raise TypeError(
-            f"load_state_dict: {key!r} must be an int (a count of batches, 0-dimensional: PyTorch's int64 "
-            f"scalar, whose tolist() is an int), got {type(value).__name__} {shown}"
-        )
-    if not 0 <= value <= LARGEST_COUNT:
-        raise ValueError(f"load_state_dict: {key!r} must be a count from 0 to 2**63 - 1 (int64), got {value}")
-    return value
+    shown = text if len(text) <= 60 else f"{text[:50]}... ({len(text)} characters)"
+    if is_integer(value):
+        raise ValueError(f"load_state_dict: {key!r} must be a count from 0 to 2**63 - 1 (int64), got {shown}")
+    raise TypeError(
+        f"load_state_dict: {key!r} must be an int (a count of batches, 0-dimensional: PyTorch's int64 "
+        f"scalar, whose tolist() is an int), got {type(value).__name__} {shown}"
+    )
 
 
 def _floats(values: list, where: str) -> list:

@@ -292,6 +292,9 @@ def test_a_checkpoint_written_before_the_count_was_in_the_model_resumes_with_it(
         ("3", TypeError, r"must be an int .*got str '3'"),
         (True, TypeError, r"must be an int .*got bool True"),
         (None, TypeError, r"must be an int .*got NoneType None"),
+        pytest.param(10**5000, ValueError, r"must be a count from 0 to 2\*\*63 - 1 \(int64\), got an int of 16610 bits",
+                     id="an int of 5001 digits"),
+        (-(2**70), ValueError, r"must be a count from 0 to 2\*\*63 - 1 \(int64\), got a negative int of 71 bits"),
         (list(range(1000)), TypeError, r"must be an int .*got list \[0, 1, 2, .*\.\.\. \(\d+ characters\)"),
     ],
 )

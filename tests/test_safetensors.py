@@ -220,6 +220,8 @@ def test_a_bare_int_is_a_count_written_as_int64_of_shape_nothing():
         safetensors.save({"n": 2**63})
     with pytest.raises(ValueError, match=r"tensors\['n'\] is -9223372036854775809, outside I64's range"):
         safetensors.save({"n": -(2**63) - 1})
+    with pytest.raises(ValueError, match=r"tensors\['n'\] is an int of 16610 bits, outside I64's range"):
+        safetensors.save({"n": -(10**5000)})
 
 
 def test_an_empty_tensor_without_rows_reads_back_as_an_empty_list():
