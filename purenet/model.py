@@ -204,10 +204,11 @@ class Sequential:
 
     # --- parameters by name ---------------------------------------------
 
-    def state_dict(self) -> dict[str, list]:
+    def state_dict(self) -> dict[str, list | int]:
         """Copies of the parameters under PyTorch's ``nn.Sequential`` keys: ``{"0.weight": [[...]], "0.bias": [...]}``.
 
-        A weight is out_features rows of in_features numbers, a bias out_features numbers (``purenet.state_dict``).
+        A weight is out_features rows of in_features numbers, a bias out_features numbers; BatchNorm1d adds its
+        running statistics and ``num_batches_tracked``, an int (``purenet.state_dict``).
         """
         return state_dict(self.layers)
 

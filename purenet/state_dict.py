@@ -59,8 +59,7 @@ def named_integer_buffers(layers: list[Layer]) -> dict[str, tuple[Layer, str]]:
     return {
         f"{index}.{name}": (layer, name)
         for index, layer in enumerate(layers)
-        # getattr: Layer itself declares no integer_buffers, only the layers that have some (BatchNorm1d)
-        for name in getattr(layer, "integer_buffers", ())
+        for name in layer.integer_buffers
     }
 
 

@@ -71,9 +71,12 @@ class Layer:
     ``training`` (True until ``eval()``) is PyTorch's flag: Dropout and
     BatchNorm1d behave differently in training and in evaluation
     (docs/regularisation.md); the other layers ignore it.
+    ``integer_buffers`` names the attributes that ``state_dict`` saves as
+    counts, plain ints (BatchNorm1d's ``num_batches_tracked``); most layers have none.
     """
 
     training = True
+    integer_buffers: tuple[str, ...] = ()
 
     def train(self, mode: bool = True) -> Layer:
         """Training mode (``mode=False``: evaluation mode); returns the layer, as PyTorch does."""
