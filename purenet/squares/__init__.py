@@ -6,9 +6,12 @@ imports nothing from it, and ``import purenet`` does not load it.
 
     hilbert.py    the Hilbert curve: a 32 x 32 grid read as 1024 values
     drawing.py    a drawing (strokes) or a picture to the network's input
-    shapes.py     a seeded generator of drawings made the way people draw
+    hand.py       how people draw: the facts, a person's hand, its pen paths
+    shapes.py     the kinds of drawing: a seeded generator of labelled drawings
+    polyline.py   Ramer-Douglas-Peucker: strokes as few-point polylines
     quickdraw.py  the public Quick, Draw! doodle format (newline-delimited JSON)
     recipe.py     the network, its training recipe and its honest measurement
+    run_report.py the detector's parts of a run report (accuracy per kind, ...)
     demo/         the web page: draw and watch the network answer
     models/       the shipped, trained detector
 
