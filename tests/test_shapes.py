@@ -1,4 +1,8 @@
-"""Tests for purenet.squares.shapes: valid, seeded, balanced drawings, made as people draw (issue 9's facts)."""
+"""Tests for purenet.squares.shapes: valid, seeded, balanced drawings, made as people draw (issue 9's facts).
+
+The facts are measured here on whole generated drawings; the hand that draws them
+(purenet.squares.hand) is taken apart in tests/test_hand.py.
+"""
 
 import collections
 import math
