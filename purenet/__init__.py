@@ -10,6 +10,7 @@ Nothing but the standard library is imported, on Python 3.10 and later.
 from .callbacks import Callback
 from .gradcheck import gradcheck
 from .interop import from_state_dict
+from .interrupt import TrainingInterrupted
 from .layers import (
     AvgPool1d,
     AvgPool2d,
@@ -116,6 +117,7 @@ __all__ = [
     "SoftmaxCrossEntropy",
     "Tanh",
     "TrainingDivergedError",
+    "TrainingInterrupted",
     "Unflatten",
     "accuracy",
     "confusion_matrix",
