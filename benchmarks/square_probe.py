@@ -8,7 +8,7 @@ Run from the repository root:
 Sweeps. ``shapes.draw_square`` draws a square with one trait set (aspect
 ratio, corner rounding, closure gap, overshoot, skew, taper, bow, tilt,
 number of points, number of strokes) and every other trait drawn the way
-people draw (purenet/squares/shapes.py). For each value of the trait, the
+people draw (purenet/squares/hand.py). For each value of the trait, the
 probe draws ``--drawings`` squares, all from the same seed (so that the
 values of one sweep are compared on drawings as alike as the trait
 allows), and reports the mean p(square) and the share called square

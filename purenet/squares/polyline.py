@@ -1,6 +1,6 @@
 """Polylines: Ramer-Douglas-Peucker simplification, as the public doodle collection stores strokes.
 
-The generator (``shapes``) simplifies the strokes it draws, and the
+The generator (``hand.finish``) simplifies the strokes it draws, and the
 Quick, Draw! writer (``quickdraw.simplify``) simplifies the strokes a
 person drew, with this one algorithm.  The collection's own tolerance and
 scale are facts of its format and live in ``quickdraw``
