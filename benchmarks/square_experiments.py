@@ -143,7 +143,7 @@ def train(
 
     ``squares.train(seed=s)`` builds ``build_network(size, hidden,
     random.Random(s))`` and calls ``fit(..., seed=s)`` with Adam at
-    ``DEFAULT_LEARNING_RATE``; its validation set is only reported, so it
+    ``DEFAULT_LEARNING_RATE`` and the ``DEFAULT_SCHEDULE``; its validation set is only reported, so it
     changes nothing and is left out here. ``initial_order``, when given,
     rearranges the first layer's initial weight columns: column ``j`` takes
     the initial weight of column ``initial_order[j]``.
@@ -153,15 +153,19 @@ def train(
     if initial_order is not None:
         for row in model.layers[0].weight:
             row[:] = [row[source] for source in initial_order]
+    optimizer = Adam(model.parameters(), lr=squares.DEFAULT_LEARNING_RATE)
+    # The default schedule too: "step" lowers the rate for the last epochs, "constant" keeps it.
+    schedule = [squares.learning_rate_schedule(optimizer, epochs)] if squares.DEFAULT_SCHEDULE == "step" else []
     start = time.perf_counter()
     model.fit(
         X,
         y,
-        optimizer=Adam(model.parameters(), lr=squares.DEFAULT_LEARNING_RATE),
+        optimizer=optimizer,
         epochs=epochs,
         batch_size=squares.DEFAULT_BATCH_SIZE,
         seed=seed,
         verbose=0,
+        callbacks=schedule,
     )
     return model, time.perf_counter() - start
 

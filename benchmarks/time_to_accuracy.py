@@ -52,6 +52,8 @@ def measure(samples: int, epochs: int, check_every: int, seed: int) -> dict:
     curve = []
     training_seconds, batches_done = 0.0, 0
     for epoch in range(1, epochs + 1):
+        if squares.DEFAULT_SCHEDULE == "step":  # the recipe's rate for this epoch
+            optimizer.lr = squares.DEFAULT_LEARNING_RATE * squares.learning_rate_factor(epoch - 1, epochs)
         rng.shuffle(order)
         for start in range(0, len(order), batch_size):
             clock = time.perf_counter()

@@ -212,18 +212,23 @@ def restore(saved: dict, training: Training, callbacks: list[Callback], options:
     training.epoch = state["epoch"]
 
 
-def check_options(path: str | os.PathLike, options: dict, flags: dict[str, str]) -> None:
+def check_options(
+    path: str | os.PathLike, options: dict, flags: dict[str, str], earlier: dict | None = None
+) -> None:
     """Refuse to resume from ``path`` with other options: a ``ValueError`` naming the first that differs.
 
-    ``flags`` names each option as the user typed it (``{"hidden": "--hidden"}``).
+    ``flags`` names each option as the user typed it (``{"hidden": "--hidden"}``);
+    ``earlier`` gives the value of an option that checkpoints written before it existed
+    do not record (``{"schedule": "constant"}``: those runs kept one learning rate).
     """
     saved = load_checkpoint(path)["training"]
     if saved is None:
         raise ValueError(f"--resume: {path} is a model file, not a checkpoint (write one with --checkpoint)")
     for name, value in options.items():
-        if saved["options"].get(name) != value:
+        recorded = saved["options"].get(name, (earlier or {}).get(name))
+        if recorded != value:
             raise ValueError(
-                f"--resume: {path} was written with {flags.get(name, name)} {saved['options'].get(name)!r}, "
+                f"--resume: {path} was written with {flags.get(name, name)} {recorded!r}, "
                 f"this run has {flags.get(name, name)} {value!r}; resume with the same options"
             )
 

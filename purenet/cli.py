@@ -75,7 +75,8 @@ def train_spiral(arguments: argparse.Namespace) -> int:
 
 
 SQUARES_FLAGS = {"size": "--size", "samples": "--samples", "hidden": "--hidden", "batch_size": "--batch-size",
-                 "lr": "--lr", "optimizer": "--optimizer", "seed": "--seed", "extra": "--extra"}
+                 "lr": "--lr", "schedule": "--schedule", "optimizer": "--optimizer", "seed": "--seed",
+                 "extra": "--extra"}
 SPIRAL_FLAGS = {"points": "--points", "hidden": "--hidden", "lr": "--lr", "batch_size": "--batch-size",
                 "seed": "--seed", "report": "--report"}
 
@@ -112,10 +113,11 @@ def train_squares(arguments: argparse.Namespace) -> int:
         print(f"extra drawings: {len(drawings)} from {path} ({counted or 'none'})")
     keep_history = squares_report.KeepHistory()
     options = {"task": "squares", "size": arguments.size, "samples": arguments.samples, "hidden": arguments.hidden,
-               "batch_size": arguments.batch_size, "lr": arguments.lr, "optimizer": arguments.optimizer,
-               "seed": arguments.seed, "extra": [list(pair) for pair in arguments.extra or []]}
+               "batch_size": arguments.batch_size, "lr": arguments.lr, "schedule": arguments.schedule,
+               "optimizer": arguments.optimizer, "seed": arguments.seed,
+               "extra": [list(pair) for pair in arguments.extra or []]}
     if arguments.resume:
-        check_options(arguments.resume, options, SQUARES_FLAGS)
+        check_options(arguments.resume, options, SQUARES_FLAGS, earlier={"schedule": "constant"})
     saver = [Checkpoint(arguments.checkpoint, options)] if arguments.checkpoint else []
     try:
         model, report = squares.train(
@@ -125,6 +127,7 @@ def train_squares(arguments: argparse.Namespace) -> int:
             epochs=arguments.epochs,
             batch_size=arguments.batch_size,
             lr=arguments.lr,
+            schedule=arguments.schedule,
             optimizer=arguments.optimizer,
             seed=arguments.seed,
             verbose=0 if arguments.quiet else 1,
@@ -149,7 +152,7 @@ def train_squares(arguments: argparse.Namespace) -> int:
     command = (
         f"python -m purenet train squares --size {arguments.size} --samples {arguments.samples} "
         f"--hidden {arguments.hidden} --epochs {arguments.epochs} --batch-size {arguments.batch_size} "
-        f"--lr {arguments.lr} --optimizer {arguments.optimizer} --seed {arguments.seed}"
+        f"--lr {arguments.lr} --schedule {arguments.schedule} --optimizer {arguments.optimizer} --seed {arguments.seed}"
     ) + "".join(f" --extra {path}:{label}" for path, label in arguments.extra or [])
     metadata = {
         "task": "squares",
@@ -399,6 +402,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"samples per update (default {squares.DEFAULT_BATCH_SIZE})")
     square.add_argument("--lr", type=_positive_float, default=squares.DEFAULT_LEARNING_RATE,
                         help=f"learning rate (default {squares.DEFAULT_LEARNING_RATE})")
+    square.add_argument("--schedule", choices=squares.SCHEDULES, default=squares.DEFAULT_SCHEDULE,
+                        help=f"constant: the same learning rate throughout; step: the rate for the first 70%% of "
+                             f"the epochs, a third of it to 90%%, a tenth for the rest "
+                             f"(default {squares.DEFAULT_SCHEDULE})")
     square.add_argument("--optimizer", choices=squares.OPTIMIZERS, default="adam",
                         help="adam (default) or sgd (with momentum 0.9)")
     square.add_argument("--seed", type=int, default=0, help="random seed for data and weights (default 0)")

@@ -212,6 +212,44 @@ def test_the_command_line_resumes_a_squares_run_bit_for_bit(tmp_path, capsys):
     capsys.readouterr()
     assert main(options + ["--optimizer", "sgd", "--epochs", "3", "--resume", str(checkpoint)]) == 2
     assert "was written with --optimizer 'adam', this run has --optimizer 'sgd'" in capsys.readouterr().err
+    assert main(options + ["--schedule", "step", "--epochs", "3", "--resume", str(checkpoint)]) == 2
+    assert "was written with --schedule 'constant', this run has --schedule 'step'" in capsys.readouterr().err
+
+
+class StopAfter(Callback):
+    """Ends fit after ``epochs`` epochs, as Ctrl-C would: a run cut short of the epochs it was set for."""
+
+    def __init__(self, epochs: int) -> None:
+        self.epochs = epochs
+
+    def on_epoch_end(self, training) -> None:
+        training.stop_training = training.epoch >= self.epochs
+
+
+def test_a_squares_run_with_the_step_schedule_resumes_bit_for_bit(tmp_path):
+    from purenet import squares
+
+    path = tmp_path / "run.json"
+    options = dict(samples=60, size=8, hidden=4, epochs=10, schedule="step", seed=4, verbose=0)
+    # Stopped after epoch 8 of 10: the checkpoint holds the schedule's place, past its first drop.
+    squares.train(**options, callbacks=[Checkpoint(path, {"task": "test"}), StopAfter(8)])
+    assert load_checkpoint(path)["training"]["epoch"] == 8
+    resumed, _ = squares.train(**options, resume=str(path))
+    whole, _ = squares.train(**options)
+    assert resumed.state_dict() == whole.state_dict()
+
+
+def test_a_squares_checkpoint_from_before_the_schedule_option_resumes_as_constant(tmp_path, capsys):
+    options = ["train", "squares", "--samples", "100", "--size", "8", "--hidden", "4", "--quiet"]
+    checkpoint = tmp_path / "run.json"
+    assert main(options + ["--epochs", "1", "--checkpoint", str(checkpoint), "--out", str(tmp_path / "a.json")]) == 0
+    saved = json.loads(checkpoint.read_text(encoding="utf-8"))
+    del saved["training"]["options"]["schedule"]  # as written before --schedule existed: those runs kept one rate
+    checkpoint.write_text(json.dumps(saved), encoding="utf-8")
+    assert main(options + ["--epochs", "2", "--resume", str(checkpoint), "--out", str(tmp_path / "b.json")]) == 0
+    capsys.readouterr()
+    assert main(options + ["--schedule", "step", "--epochs", "2", "--resume", str(checkpoint)]) == 2
+    assert "was written with --schedule 'constant', this run has --schedule 'step'" in capsys.readouterr().err
 
 
 class HalvingSchedule(Callback):

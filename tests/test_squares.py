@@ -8,7 +8,7 @@ import pytest
 
 import purenet as pn
 from purenet import squares
-from purenet.squares import drawing, hilbert
+from purenet.squares import drawing, hilbert, run_report
 from purenet.squares import shapes
 
 
@@ -60,8 +60,32 @@ def test_a_short_training_run_learns_and_reports_on_held_out_drawings():
 def test_train_refuses_bad_options():
     with pytest.raises(ValueError, match="optimizer must be one of adam, sgd, got 'rmsprop'"):
         squares.train(samples=100, optimizer="rmsprop", verbose=0)
+    with pytest.raises(ValueError, match="schedule must be one of constant, step, got 'cosine'"):
+        squares.train(samples=100, schedule="cosine", verbose=0)
     with pytest.raises(ValueError, match="samples must be at least 20"):
         squares.train(samples=5, verbose=0)
+
+
+@pytest.mark.parametrize(
+    "epochs, factors",
+    [
+        (10, [1, 1, 1, 1, 1, 1, 1, 1 / 3, 1 / 3, 1 / 10]),
+        (20, [1] * 14 + [1 / 3] * 4 + [1 / 10] * 2),
+        (5, [1, 1, 1, 1, 1 / 3]),
+        (1, [1]),
+    ],
+)
+def test_the_step_schedule_lowers_the_rate_for_the_last_three_tenths_of_the_epochs(epochs, factors):
+    assert [squares.learning_rate_factor(epoch, epochs) for epoch in range(epochs)] == pytest.approx(factors)
+
+
+def test_train_with_the_step_schedule_runs_each_epoch_at_its_rate():
+    history = run_report.KeepHistory()
+    squares.train(samples=40, epochs=10, lr=0.003, schedule="step", seed=2, verbose=0, callbacks=[history])
+    assert history.history["lr"] == pytest.approx([0.003] * 7 + [0.001] * 2 + [0.0003], rel=1e-12)
+    constant = run_report.KeepHistory()
+    squares.train(samples=40, epochs=2, seed=2, verbose=0, callbacks=[constant])
+    assert "lr" not in constant.history  # no scheduler: the rate stays lr
 
 
 def test_format_report_lists_every_kind_and_the_confusion_matrix():
