@@ -199,10 +199,12 @@ class ProgressLogger(Callback):
         self.bar.update(training.batch, f"loss {training.running_loss():.4f}")
 
     def on_epoch_end(self, training: Training) -> None:
+        # Only this epoch's figures: a callback that runs after this one (LearningRateScheduler records
+        # the epoch's lr) has not added its figure yet, and its last one belongs to the epoch before.
         figures = [
             f"{name} {values[-1]:.4f}"
             for name, values in training.history.items()
-            if values and values[-1] is not None
+            if len(values) == training.epoch and values[-1] is not None
         ]
         self.bar.finish(" ".join(figures))
 

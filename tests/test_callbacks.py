@@ -376,6 +376,20 @@ def test_progress_logger_prints_every_figure_of_the_history():
     assert "accuracy" not in line and "val_loss" not in line
 
 
+def test_progress_logger_leaves_out_a_figure_of_the_epoch_before():
+    model = small_model()
+    optimizer = pn.SGD(model.parameters(), lr=0.1)
+    stream = io.StringIO()
+    scheduler = pn.LearningRateScheduler(pn.StepLR(optimizer, step_size=1, gamma=0.5))
+    X, y = [[0.0, 1.0], [1.0, 0.0]] * 4, [0, 1] * 4
+    history = model.fit(X, y, optimizer=optimizer, epochs=3, batch_size=4, stream=stream, callbacks=[scheduler])
+    assert history["lr"] == pytest.approx([0.1, 0.05, 0.025])
+    # The scheduler records each epoch's lr after the progress line is printed: no line shows
+    # the lr of the epoch before it (the second used to say "lr 0.1000", the first epoch's).
+    lines = stream.getvalue().strip().splitlines()
+    assert len(lines) == 3 and not any(" lr " in line for line in lines)
+
+
 def test_dying_relu_monitor_counts_units_over_the_whole_epoch():
     # Unit 0 fires only on the second sample, unit 1 never: with batches of one sample, a unit counts as
     # alive if it fired on any batch of the epoch. One dead unit of two is a quarter or more: one warning.
