@@ -212,8 +212,8 @@ def test_the_command_line_resumes_a_squares_run_bit_for_bit(tmp_path, capsys):
     capsys.readouterr()
     assert main(options + ["--optimizer", "sgd", "--epochs", "3", "--resume", str(checkpoint)]) == 2
     assert "was written with --optimizer 'adam', this run has --optimizer 'sgd'" in capsys.readouterr().err
-    assert main(options + ["--schedule", "step", "--epochs", "3", "--resume", str(checkpoint)]) == 2
-    assert "was written with --schedule 'constant', this run has --schedule 'step'" in capsys.readouterr().err
+    assert main(options + ["--schedule", "constant", "--epochs", "3", "--resume", str(checkpoint)]) == 2
+    assert "was written with --schedule 'step', this run has --schedule 'constant'" in capsys.readouterr().err
 
 
 class StopAfter(Callback):
@@ -240,15 +240,15 @@ def test_a_squares_run_with_the_step_schedule_resumes_bit_for_bit(tmp_path):
 
 
 def test_a_squares_checkpoint_from_before_the_schedule_option_resumes_as_constant(tmp_path, capsys):
-    options = ["train", "squares", "--samples", "100", "--size", "8", "--hidden", "4", "--quiet"]
+    options = ["train", "squares", "--samples", "100", "--size", "8", "--hidden", "4", "--quiet", "--schedule"]
     checkpoint = tmp_path / "run.json"
-    assert main(options + ["--epochs", "1", "--checkpoint", str(checkpoint), "--out", str(tmp_path / "a.json")]) == 0
+    assert main(options + ["constant", "--epochs", "1", "--checkpoint", str(checkpoint), "--out", str(tmp_path / "a.json")]) == 0
     saved = json.loads(checkpoint.read_text(encoding="utf-8"))
     del saved["training"]["options"]["schedule"]  # as written before --schedule existed: those runs kept one rate
     checkpoint.write_text(json.dumps(saved), encoding="utf-8")
-    assert main(options + ["--epochs", "2", "--resume", str(checkpoint), "--out", str(tmp_path / "b.json")]) == 0
+    assert main(options + ["constant", "--epochs", "2", "--resume", str(checkpoint), "--out", str(tmp_path / "b.json")]) == 0
     capsys.readouterr()
-    assert main(options + ["--schedule", "step", "--epochs", "2", "--resume", str(checkpoint)]) == 2
+    assert main(options + ["step", "--epochs", "2", "--resume", str(checkpoint)]) == 2
     assert "was written with --schedule 'constant', this run has --schedule 'step'" in capsys.readouterr().err
 
 

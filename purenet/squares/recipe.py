@@ -8,7 +8,8 @@ network answers with two scores, [not square, square]:
 
 The network ends in logits and is trained with ``SoftmaxCrossEntropy``;
 ``predict_proba`` applies the softmax. This module holds the recipe
-(``build_network``, ``train``), the honest measurement (``evaluate`` on
+(``build_network``, ``train`` and its step schedule, ``learning_rate_factor``
+and ``StepSchedule``), the honest measurement (``evaluate`` on
 freshly generated drawings, per kind, at any resolution), and the model that
 ships inside the package (``square_detector``). Why normalisation matters and
 how well it works: docs/squares.md.
@@ -23,13 +24,13 @@ import sys
 from typing import TextIO
 
 from . import drawing, shapes
-from ..epoch_callbacks import LearningRateScheduler
+from ..callbacks import Callback
 from ..layers import Dense, LeakyReLU
 from ..metrics import confusion_matrix
 from ..model import Sequential
 from ..optimizers import SGD, Adam, Optimizer
-from ..schedulers import LambdaLR
 from ..serialization import load
+from ..training import Training
 
 SHIPPED_MODEL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models", "square_detector.json")
 CLASS_NAMES = ("not square", "square")
@@ -43,7 +44,7 @@ DEFAULT_EPOCHS = 10
 DEFAULT_BATCH_SIZE = 50
 DEFAULT_LEARNING_RATE = 0.003
 OPTIMIZERS = ("adam", "sgd")
-DEFAULT_SCHEDULE = "constant"
+DEFAULT_SCHEDULE = "step"
 SCHEDULES = ("constant", "step")
 """``train``'s learning-rate schedules: the rate unchanged, or lowered for the last epochs (``learning_rate_factor``)."""
 
@@ -71,9 +72,31 @@ def learning_rate_factor(epoch: int, epochs: int) -> float:
     return 1 / 10
 
 
-def learning_rate_schedule(optimizer: Optimizer, epochs: int) -> LearningRateScheduler:
+class StepSchedule(Callback):
+    """The step schedule in ``fit``: epoch e (from 1) runs at lr * learning_rate_factor(e - 1, epochs).
+
+    The rate is set from the epoch's number alone, at the start of each
+    epoch, and recorded in the history as ``"lr"``. So a run resumed from a
+    checkpoint gets the rate of the epoch it goes on with, even with another
+    number of epochs: the schedule then stretches to the new length. (An
+    engine ``LambdaLR`` would give the same rates, but on a resume it keeps
+    the rate the checkpoint's optimiser held until its next step.)
+    """
+
+    def __init__(self, optimizer: Optimizer, epochs: int) -> None:
+        self.optimizer, self.epochs = optimizer, epochs
+        self.lr = optimizer.lr  # the full rate, read before any epoch lowers it
+
+    def on_epoch_begin(self, training: Training) -> None:
+        self.optimizer.lr = self.lr * learning_rate_factor(training.epoch - 1, self.epochs)
+
+    def on_epoch_end(self, training: Training) -> None:
+        training.history.setdefault("lr", []).append(self.optimizer.lr)
+
+
+def learning_rate_schedule(optimizer: Optimizer, epochs: int) -> StepSchedule:
     """The callback that gives ``fit`` the step schedule of ``learning_rate_factor`` over ``epochs`` epochs."""
-    return LearningRateScheduler(LambdaLR(optimizer, lambda epoch: learning_rate_factor(epoch, epochs)))
+    return StepSchedule(optimizer, epochs)
 
 
 def model_size(model: Sequential) -> int:
