@@ -137,6 +137,22 @@ def test_a_persons_hand_rounds_corners_and_bows_sides_a_little():
     assert 0.005 <= statistics.pstdev(bows) <= 0.03
 
 
+def test_one_hand_in_ten_bulges_every_side_outwards_by_three_to_ten_percent():
+    rng = random.Random(11)
+    hands = [hand.people_hand(rng, neat=False) for _ in range(10000)]
+    bulging = [drawer for drawer in hands if drawer.bow_mean != 0.0]
+    assert len(bulging) / len(hands) == pytest.approx(hand.BULGING_SHARE, abs=0.01)
+    assert all(0.03 <= drawer.bow_mean <= 0.1 for drawer in bulging)
+    # Every side of a bulging hand bows around its bulge, outwards on average.
+    sides = [bulging[0].side_bow(rng) for _ in range(2000)]
+    assert statistics.fmean(sides) == pytest.approx(bulging[0].bow_mean, abs=0.002)
+
+
+def test_a_hand_told_not_to_bulge_never_does():
+    rng = random.Random(12)
+    assert all(hand.people_hand(rng, bulging=False).bow_mean == 0.0 for _ in range(2000))
+
+
 def test_a_set_rounding_and_bow_are_kept():
     drawer = hand.people_hand(random.Random(9), neat=False)
     drawer.rounding, drawer.bow = 0.25, -0.05

@@ -44,12 +44,14 @@ from collections.abc import Callable
 from .drawing import prepare
 from .hand import (
     ANY_TILT_SHARE,
+    BULGING_SHARE,
     CANVAS_SIZE,
     COLLECTION_SIDE,
     NEAT_SHARE,
     SQUARE_ASPECT_SHARES,
     STROKE_COUNT_SHARES,
     Drawing,
+    Hand,
     Point,
     bowed_side,
     centroid,
@@ -74,6 +76,7 @@ from .quickdraw import SIMPLIFY_EPSILON
 
 __all__ = [
     "ANY_TILT_SHARE",
+    "BULGING_SHARE",
     "CANVAS_SIZE",
     "COLLECTION_SIDE",
     "KINDS",
@@ -246,6 +249,21 @@ def draw_square(
     closure = None
     if closure_gap is not None or overshoot is not None:
         closure = (closure_gap or 0.0, overshoot or 0.0)
+    return _box(rng, hand, aspect, skew, taper, tilt, points, strokes, closure)
+
+
+def _box(
+    rng: random.Random,
+    hand: Hand,
+    aspect: float | None,
+    skew: float | None = None,
+    taper: float | None = None,
+    tilt: float | None = None,
+    points: int | None = None,
+    strokes: int | None = None,
+    closure: tuple[float, float] | None = None,
+) -> Drawing:
+    """A four-sided box drawn by ``hand``: :func:`draw_square` once its traits are checked."""
     corners = _box_corners(
         aspect if aspect is not None else people_square_aspect(rng),
         skew if skew is not None else (0.0 if hand.neat else people_skew(rng)),
@@ -263,9 +281,15 @@ def _square(rng: random.Random) -> Drawing:
 
 
 def _rectangle(rng: random.Random) -> Drawing:
-    """A box clearly longer than wide: aspect 1.7 to 3.5 (more of them near 1.7), drawn like a square."""
+    """A box clearly longer than wide: aspect 1.7 to 3.5 (more of them near 1.7), drawn like a square.
+
+    Its sides never all bulge together (:data:`BULGING_SHARE`): a long side
+    bulging by a tenth of its length widens the box by a third, and a
+    1.7 box would no longer look clearly longer than wide.
+    """
+    hand = people_hand(rng, bulging=False)
     aspect = SMALLEST_RECTANGLE_ASPECT * (_LARGEST_RECTANGLE_ASPECT / SMALLEST_RECTANGLE_ASPECT) ** rng.random()
-    return draw_square(rng, aspect=aspect)
+    return _box(rng, hand, aspect)
 
 
 def _open_square(rng: random.Random) -> Drawing:
@@ -398,7 +422,9 @@ def _round_shape(aspect_low: float, aspect_high: float) -> Callable[[random.Rand
 
 def _star(rng: random.Random) -> Drawing:
     """A five-pointed star in one stroke (crossing itself), an outline star, or two triangles."""
-    hand = people_hand(rng)
+    # Never bulging: a star is drawn point by point, and its sides bulging away from the centre would
+    # fill the notches between the points.
+    hand = people_hand(rng, bulging=False)
     sort = rng.random()
     if sort < 0.5:
         outer = _polygon_corners(5, rng, 0.06)
@@ -452,7 +478,7 @@ def _moon(rng: random.Random) -> Drawing:
 
 def _arrow(rng: random.Random) -> Drawing:
     """A shaft and a head of two barbs (or a closed triangle), pointing any way."""
-    hand = people_hand(rng)
+    hand = people_hand(rng, bulging=False)  # a shaft is not drawn round a shape
     tip = (1.0, 0.0)
     barb_angle = math.radians(rng.uniform(25.0, 45.0))
     barb_length = rng.uniform(0.2, 0.4)
@@ -475,7 +501,7 @@ def _arrow(rng: random.Random) -> Drawing:
 
 def _line(rng: random.Random) -> Drawing:
     """A line, nearly straight, at any angle."""
-    hand = people_hand(rng)
+    hand = people_hand(rng, bulging=False)
     return finish(
         [bowed_side((0.0, 0.0), (1.0, 0.0), hand.side_bow(rng), (0.5, 1.0))], hand, rng.uniform(0.0, 180.0), rng
     )
