@@ -25,7 +25,7 @@ import threading
 import pytest
 
 from purenet import squares
-from purenet.squares import hilbert
+from purenet.squares import hilbert, shapes
 from purenet.squares.demo import make_server
 
 pytestmark = pytest.mark.browser
@@ -268,8 +268,13 @@ def test_draw_classify_and_look_inside_on_a_laptop(page):
     expect(page.locator("#message")).to_contain_text("A generated square", timeout=10_000)
     expect(verdict).to_have_text("square", timeout=10_000)
 
-    # Undo removes the one stroke of that drawing: nothing is left.
+    # Undo removes that drawing's strokes one by one (a generated square has one to seven): then nothing is left.
+    strokes = len(shapes.sample("square", random.Random(1)))  # the page's second sample: seeds count from 0
+    for _ in range(strokes - 1):
+        page.get_by_role("button", name="Undo last stroke").click()
+        expect(page.locator("#message")).to_have_text("Removed the last stroke.")
     page.get_by_role("button", name="Undo last stroke").click()
+    expect(page.locator("#message")).to_contain_text("Nothing left")
     expect(verdict).to_have_text("nothing yet")
 
     # A single dot is refused by the server, and the page says why.
