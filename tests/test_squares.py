@@ -1,5 +1,6 @@
 """The square detector: recipe, evaluation, resolution, and the shipped model."""
 
+import gc
 import json
 import math
 import random
@@ -86,6 +87,33 @@ def test_train_with_the_step_schedule_runs_each_epoch_at_its_rate():
     constant = run_report.KeepHistory()
     squares.train(samples=40, epochs=2, schedule="constant", seed=2, verbose=0, callbacks=[constant])
     assert "lr" not in constant.history  # no scheduler: the rate stays lr
+
+
+class FreezeCount(run_report.KeepHistory):
+    """Notes how many objects the cycle collector has set aside while fit runs."""
+
+    def on_train_begin(self, training) -> None:
+        self.during = gc.get_freeze_count()
+
+
+def test_train_freezes_the_drawings_for_the_collector_while_fit_runs_and_only_then():
+    watcher = FreezeCount()
+    assert gc.get_freeze_count() == 0
+    squares.train(samples=40, epochs=1, seed=2, verbose=0, callbacks=[watcher])
+    assert watcher.during > 0  # the drawings (and everything alive) are set aside during fit
+    assert gc.get_freeze_count() == 0  # and given back after it
+    with pytest.raises(TypeError, match="callbacks"):  # given back when fit fails, too
+        squares.train(samples=40, epochs=1, seed=2, verbose=0, callbacks=["not a callback"])
+    assert gc.get_freeze_count() == 0
+    # A caller's own freeze is theirs: train neither adds to it nor undoes it.
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        squares.train(samples=40, epochs=1, seed=2, verbose=0, callbacks=[watcher])
+        assert watcher.during <= frozen  # nothing added (objects that die leave the frozen set, none join it)
+        assert gc.get_freeze_count() > 0  # and not undone
+    finally:
+        gc.unfreeze()
 
 
 def test_format_report_lists_every_kind_and_the_confusion_matrix():
