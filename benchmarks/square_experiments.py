@@ -154,8 +154,7 @@ def train(
         for row in model.layers[0].weight:
             row[:] = [row[source] for source in initial_order]
     optimizer = Adam(model.parameters(), lr=squares.DEFAULT_LEARNING_RATE)
-    # The default schedule too: "step" lowers the rate for the last epochs, "constant" keeps it.
-    schedule = [squares.learning_rate_schedule(optimizer, epochs)] if squares.DEFAULT_SCHEDULE == "step" else []
+    schedule = squares.schedule_callbacks(squares.DEFAULT_SCHEDULE, optimizer, epochs)
     start = time.perf_counter()
     model.fit(
         X,

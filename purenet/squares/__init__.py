@@ -40,9 +40,9 @@ from .recipe import (
     inputs,
     kind_label,
     learning_rate_factor,
-    learning_rate_schedule,
     model_size,
     report,
+    schedule_callbacks,
     square_detector,
     train,
 )
@@ -67,9 +67,9 @@ __all__ = [
     "inputs",
     "kind_label",
     "learning_rate_factor",
-    "learning_rate_schedule",
     "model_size",
     "report",
+    "schedule_callbacks",
     "square_detector",
     "train",
 ]

@@ -95,9 +95,15 @@ class StepSchedule(Callback):
         training.history.setdefault("lr", []).append(self.optimizer.lr)
 
 
-def learning_rate_schedule(optimizer: Optimizer, epochs: int) -> StepSchedule:
-    """The callback that gives ``fit`` the step schedule of ``learning_rate_factor`` over ``epochs`` epochs."""
-    return StepSchedule(optimizer, epochs)
+def schedule_callbacks(schedule: str, optimizer: Optimizer, epochs: int) -> list[Callback]:
+    """The callbacks that give ``fit`` a schedule of ``SCHEDULES``: ``[StepSchedule]`` for "step", none for "constant"."""
+    _check_schedule(schedule)
+    return [StepSchedule(optimizer, epochs)] if schedule == "step" else []
+
+
+def _check_schedule(schedule: object) -> None:
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}, got {schedule!r}")
 
 
 def model_size(model: Sequential) -> int:
@@ -246,8 +252,7 @@ def train(
     """
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}")
-    if schedule not in SCHEDULES:
-        raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}, got {schedule!r}")
+    _check_schedule(schedule)  # before any drawing is made, like every other option
     if samples < 20:
         raise ValueError(f"samples must be at least 20 (to split into train, validation and test), got {samples}")
     labelled = shapes.labelled_drawings(samples, seed=seed)
@@ -277,7 +282,7 @@ def train(
         chosen = Adam(model.parameters(), lr=lr)
     else:
         chosen = SGD(model.parameters(), lr=lr, momentum=0.9)
-    scheduled = [learning_rate_schedule(chosen, epochs)] if schedule == "step" else []
+    scheduled = schedule_callbacks(schedule, chosen, epochs)
     # The drawings live as long as the training: 18,000 lists of 1024 floats, holding no reference
     # cycles, which every full pass of Python's cycle collector would walk again (0.4 s each, dozens
     # of times in a run). gc.freeze() sets everything alive now aside until gc.unfreeze(): the steps
