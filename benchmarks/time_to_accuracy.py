@@ -16,7 +16,6 @@ beside it. Results: a table on stdout and JSON in benchmarks/results/.
 from __future__ import annotations
 
 import argparse
-import gc
 import random
 import sys
 import time
@@ -53,31 +52,30 @@ def measure(samples: int, epochs: int, check_every: int, seed: int) -> dict:
     reached: dict[str, float | None] = {f"{threshold:.0%}": None for threshold in THRESHOLDS}
     curve = []
     training_seconds, batches_done = 0.0, 0
-    gc.freeze()  # as squares.train does around fit: the collector's full passes skip the drawings
-    for epoch in range(1, epochs + 1):
-        if squares.DEFAULT_SCHEDULE == "step":  # the recipe's rate for this epoch
-            optimizer.lr = squares.DEFAULT_LEARNING_RATE * squares.learning_rate_factor(epoch - 1, epochs)
-        rng.shuffle(order)
-        for start in range(0, len(order), batch_size):
-            clock = time.perf_counter()
-            indices = order[start : start + batch_size]
-            optimizer.zero_grad()
-            loss.forward(model.forward([X[i] for i in indices]), [y[i] for i in indices])
-            model.backward(loss.backward(), input_gradient=False)
-            optimizer.step()
-            training_seconds += time.perf_counter() - clock
-            batches_done += 1
-            if batches_done % check_every == 0 or start + batch_size >= len(order):
-                held_out_accuracy = accuracy(model.predict(X_test), y_test)
-                curve.append({"epoch": epoch, "batches": batches_done, "seconds": training_seconds,
-                              "accuracy": held_out_accuracy})
-                for threshold in THRESHOLDS:
-                    key = f"{threshold:.0%}"
-                    if reached[key] is None and held_out_accuracy >= threshold:
-                        reached[key] = training_seconds
-        if all(value is not None for value in reached.values()):
-            break
-    gc.unfreeze()
+    with squares.frozen_for_the_collector():  # as squares.train runs fit
+        for epoch in range(1, epochs + 1):
+            if squares.DEFAULT_SCHEDULE == "step":  # the recipe's rate for this epoch
+                optimizer.lr = squares.DEFAULT_LEARNING_RATE * squares.learning_rate_factor(epoch - 1, epochs)
+            rng.shuffle(order)
+            for start in range(0, len(order), batch_size):
+                clock = time.perf_counter()
+                indices = order[start : start + batch_size]
+                optimizer.zero_grad()
+                loss.forward(model.forward([X[i] for i in indices]), [y[i] for i in indices])
+                model.backward(loss.backward(), input_gradient=False)
+                optimizer.step()
+                training_seconds += time.perf_counter() - clock
+                batches_done += 1
+                if batches_done % check_every == 0 or start + batch_size >= len(order):
+                    held_out_accuracy = accuracy(model.predict(X_test), y_test)
+                    curve.append({"epoch": epoch, "batches": batches_done, "seconds": training_seconds,
+                                  "accuracy": held_out_accuracy})
+                    for threshold in THRESHOLDS:
+                        key = f"{threshold:.0%}"
+                        if reached[key] is None and held_out_accuracy >= threshold:
+                            reached[key] = training_seconds
+            if all(value is not None for value in reached.values()):
+                break
     return {
         "samples": samples,
         "test_samples": len(X_test),

@@ -17,11 +17,13 @@ how well it works: docs/squares.md.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 import os
 import random
 import sys
+from collections.abc import Iterator
 from typing import TextIO
 
 from . import drawing, shapes
@@ -283,16 +285,7 @@ def train(
     else:
         chosen = SGD(model.parameters(), lr=lr, momentum=0.9)
     scheduled = schedule_callbacks(schedule, chosen, epochs)
-    # The drawings live as long as the training: 18,000 lists of 1024 floats, holding no reference
-    # cycles, which every full pass of Python's cycle collector would walk again (0.4 s each, dozens
-    # of times in a run). gc.freeze() sets everything alive now aside until gc.unfreeze(): the steps
-    # run about 1.09 times as fast (benchmarks/garbage_collector.py), with the same numbers. If
-    # something was frozen already (by the caller, or by the interpreter itself: Python 3.12 starts
-    # with a few hundred objects frozen), unfreezing would undo that too, so then all stays frozen;
-    # frozen objects are still freed when nothing refers to them, only cycles among them are not.
-    unfreeze_after = gc.get_freeze_count() == 0
-    gc.freeze()
-    try:
+    with frozen_for_the_collector():
         model.fit(
             X_train,
             y_train,
@@ -306,10 +299,31 @@ def train(
             callbacks=scheduled + (callbacks or []),
             resume=resume,
         )
+    return model, {**report(model, test, size, seed), "extra": extra_counts}
+
+
+@contextlib.contextmanager
+def frozen_for_the_collector() -> Iterator[None]:
+    """Everything alive now set aside from Python's cycle collector (``gc.freeze``) while the block runs.
+
+    ``train`` holds its drawings for the whole run: 18,000 lists of 1024
+    floats, holding no reference cycles, which every full pass of the
+    collector would walk again (0.4 s each, dozens of times in a run).
+    Frozen, they are skipped: the steps run about 1.09 times as fast
+    (benchmarks/garbage_collector.py), with the same numbers. Afterwards
+    they are unfrozen, unless something was frozen before (by the caller,
+    or by the interpreter itself: Python 3.12 starts with a few hundred
+    objects frozen), since unfreezing would undo that too; then all stays
+    frozen. Frozen objects are still freed when nothing refers to them,
+    only cycles among them are not.
+    """
+    unfreeze_after = gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        yield
     finally:
         if unfreeze_after:
             gc.unfreeze()
-    return model, {**report(model, test, size, seed), "extra": extra_counts}
 
 
 def _extra_by_label(extra: object) -> dict[str, list]:
