@@ -100,8 +100,8 @@ def to_dict(model: Sequential, metadata: dict | None = None) -> dict:
         entry: dict = {"type": kind, "config": layer.config()}
         for parameter in layer.parameters() + layer.buffers():  # BatchNorm1d's running statistics too
             entry[parameter.name] = tensors.reshape(tensors.flatten(parameter), _shape_of(parameter))
-        if isinstance(layer, BatchNorm1d):
-            entry["num_batches_tracked"] = layer.num_batches_tracked  # state_dict holds it, so the file does too
+        for name in layer.integer_buffers:  # BatchNorm1d's num_batches_tracked: state_dict holds it, so the file does too
+            entry[name] = getattr(layer, name)
         layers.append(entry)
     return {
         "format": FORMAT_NAME,
