@@ -100,7 +100,8 @@ def to_dict(model: Sequential, metadata: dict | None = None) -> dict:
         entry: dict = {"type": kind, "config": layer.config()}
         for parameter in layer.parameters() + layer.buffers():  # BatchNorm1d's running statistics too
             entry[parameter.name] = tensors.reshape(tensors.flatten(parameter), _shape_of(parameter))
-        for name in layer.integer_buffers:  # BatchNorm1d's num_batches_tracked: state_dict holds it, so the file does too
+        # BatchNorm1d's num_batches_tracked: state_dict holds it, so the file does too.
+        for name in layer.integer_buffers:
             entry[name] = getattr(layer, name)
         layers.append(entry)
     return {
