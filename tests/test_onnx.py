@@ -229,6 +229,72 @@ def test_a_convolutional_model_keeps_its_kernels_strides_and_padding():
     assert read["output"] == ("output", 1, ("batch", 2))
 
 
+def batch_normalised_model(eps=1e-3):
+    """Dense -> BatchNorm1d -> ReLU -> Dense, the normalisation with scale, shift and statistics of its own."""
+    rng = random.Random(5)
+    model = pn.Sequential(pn.Dense(3, 4, rng=rng), pn.BatchNorm1d(4, eps=eps), pn.ReLU(), pn.Dense(4, 2, rng=rng))
+    normalisation = model.layers[1]
+    normalisation.weight[:] = [1.5, -0.5, 2.0, 0.3]
+    normalisation.bias[:] = [0.1, 0.2, -0.3, 0.4]
+    normalisation.running_mean[:] = [0.5, -1.0, 2.0, 0.1]
+    normalisation.running_var[:] = [0.2, 3.0, 0.01, 1.5]
+    return model
+
+
+def test_batch_norm_becomes_batch_normalization_with_its_running_statistics():
+    model = batch_normalised_model()
+    read = read_model(onnx.to_bytes(model))
+    assert [node["op_type"] for node in read["nodes"]] == ["Gemm", "BatchNormalization", "Relu", "Gemm"]
+    normalisation = read["nodes"][1]
+    # X, scale, B, input_mean, input_var: the operator's order, named with the state_dict keys
+    assert normalisation["inputs"] == ["layer0", "1.weight", "1.bias", "1.running_mean", "1.running_var"]
+    assert normalisation["outputs"] == ["layer1"]
+    # the inference form: epsilon alone, training_mode left at its default 0 and no momentum
+    assert normalisation["attributes"] == {"epsilon": float32([1e-3])[0]}
+    for name in ("weight", "bias", "running_mean", "running_var"):
+        values = list(getattr(model.layers[1], name))
+        assert read["initializers"][f"1.{name}"] == ((4,), float32(values))
+    # num_batches_tracked steers training only: the file has no use for it
+    assert "1.num_batches_tracked" in model.state_dict()
+    assert "1.num_batches_tracked" not in read["initializers"]
+    assert read["input"] == ("input", 1, ("batch", 3))
+    assert read["output"] == ("output", 1, ("batch", 2))
+
+
+def test_batch_norm_is_written_in_evaluation_form_whatever_the_mode():
+    model = batch_normalised_model()
+    assert model.layers[1].training
+    in_training = onnx.to_bytes(model)
+    model.eval()
+    assert onnx.to_bytes(model) == in_training
+    assert not model.layers[1].training
+
+
+def test_a_model_starting_with_batch_norm_gives_its_input_shape():
+    model = pn.Sequential(pn.BatchNorm1d(6), pn.Dense(6, 2))
+    read = read_model(onnx.to_bytes(model))
+    assert read["input"] == ("input", 1, ("batch", 6))
+    assert read["nodes"][0]["inputs"] == ["input", "0.weight", "0.bias", "0.running_mean", "0.running_var"]
+    assert read["nodes"][0]["attributes"] == {"epsilon": float32([1e-5])[0]}
+
+
+def test_batch_norm_that_cannot_be_evaluated_is_refused():
+    with pytest.raises(ValueError, match=r"layer 1 BatchNorm1d\(4.*needs samples of \(4,\), gets \(5,\)"):
+        onnx.to_bytes(pn.Sequential(pn.Dense(3, 5), pn.BatchNorm1d(4)))
+    # purenet's BatchNorm1d reads (batch x features) only: a convolution's channels x height x width are refused
+    with pytest.raises(ValueError, match=r"layer 1 BatchNorm1d\(2.*needs samples of \(2,\), gets \(2, 3, 3\)"):
+        onnx.to_bytes(pn.Sequential(pn.Conv2d(1, 2, 3), pn.BatchNorm1d(2)), input_shape=(1, 5, 5))
+    for variance in (-1.0, -1e-5, float("nan")):
+        model = batch_normalised_model(eps=1e-5)
+        model.layers[1].running_var[2] = variance
+        with pytest.raises(ValueError, match=r"layer 1 .*running_var \+ eps must be > 0.*running_var\[2\]"):
+            onnx.to_bytes(model)
+    # a negative running_var that eps still lifts above 0 is evaluated by purenet, so it exports
+    model = batch_normalised_model(eps=1e-5)
+    model.layers[1].running_var[2] = -0.99999e-5
+    assert read_model(onnx.to_bytes(model))["nodes"][1]["op_type"] == "BatchNormalization"
+
+
 def test_probabilities_appends_a_softmax_and_keeps_the_model():
     model = pn.square_detector()
     read = read_model(onnx.to_bytes(model, probabilities=True))

@@ -89,6 +89,32 @@ def test_convolutional_stacks_agree_with_onnxruntime(seed):
     assert_close(run(data, batch), model.forward(batch), rel=1e-5, abs=1e-6)
 
 
+@pytest.mark.parametrize(("seed", "eps"), [(0, 1e-5), (1, 1e-3), (2, 0.5)])
+def test_a_batch_normalised_model_agrees_with_onnxruntime_in_evaluation_mode(seed, eps):
+    rng = random.Random(seed)
+    model = pn.Sequential(
+        pn.Dense(3, 6, rng=rng), pn.BatchNorm1d(6, eps=eps, momentum=0.3), pn.ReLU(), pn.Dense(6, 2, rng=rng)
+    )
+    # features far from mean 0 and variance 1, so that a few training steps move the running statistics well away
+    # from their start (0 and 1) and the learned scale and shift away from 1 and 0
+    X = [[rng.gauss(3.0, 2.0), rng.gauss(-1.0, 0.5), rng.gauss(0.0, 4.0)] for _ in range(64)]
+    y = [int(row[0] + row[2] > 3.0) for row in X]
+    model.fit(X, y, optimizer=pn.Adam(model.parameters(), lr=0.05), epochs=3, batch_size=16, seed=seed, verbose=0)
+    normalisation = model.layers[1]
+    assert normalisation.num_batches_tracked == 12
+    assert max(abs(mean) for mean in normalisation.running_mean) > 1.0
+    assert max(abs(variance - 1.0) for variance in normalisation.running_var) > 1.0
+    assert max(abs(weight - 1.0) for weight in normalisation.weight) > 0.01
+    assert max(abs(bias) for bias in normalisation.bias) > 0.01
+    assert normalisation.training  # fit leaves the model training: the file is its evaluation form anyway
+    data = onnx.to_bytes(model)
+    checked(data)
+    batch = [[rng.gauss(3.0, 2.0), rng.gauss(-1.0, 0.5), rng.gauss(0.0, 4.0)] for _ in range(9)]
+    model.eval()
+    assert_close(run(data, batch), model.forward(batch), rel=1e-5, abs=1e-5)
+    assert_close(run(data, batch[:1]), model.forward(batch[:1]), rel=1e-5, abs=1e-5)  # one sample: evaluation only
+
+
 def test_the_square_detector_gives_the_same_probabilities_on_2000_drawings():
     model = pn.square_detector()
     data = onnx.to_bytes(model, probabilities=True)

@@ -2,7 +2,8 @@
 
 An ONNX file is one ``ModelProto`` message: the IR version, the operator set
 (opset 17), and a ``GraphProto`` holding the nodes (one operator each:
-Gemm, Relu, Conv, ...), the initializers (the weights, as ``TensorProto``s
+Gemm, Relu, Conv, ...), the initializers (the weights and BatchNorm1d's
+running statistics, as ``TensorProto``s
 of little-endian float32 in ``raw_data``) and the input and output
 (``ValueInfoProto``s: element type float32, shape (batch, ...) with the
 batch dimension left symbolic so any batch size runs). Each layer becomes
@@ -19,7 +20,7 @@ import os
 import struct
 
 from .. import __version__
-from ..layers import Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from ..layers import BatchNorm1d, Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from ..layers.base import Layer
 from ..layers.convolution import Conv1d, Conv2d
 from ..layers.pooling import AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
@@ -58,6 +59,7 @@ OPERATORS: dict[type[Layer], str] = {
     AvgPool2d: "AveragePool",
     Flatten: "Flatten",
     Unflatten: "Reshape",
+    BatchNorm1d: "BatchNormalization",
 }
 INPUT_NAME = "input"
 OUTPUT_NAME = "output"
@@ -73,8 +75,10 @@ def export(
 
     ``input_shape`` is the shape of one sample (without the batch), e.g.
     (1, 28, 28) for a model that starts with Conv2d(1, ...). A model that
-    starts with Dense (its in_features) or Unflatten (the product of its
-    shape) needs none. With ``probabilities`` a Softmax node follows the
+    starts with Dense (its in_features), BatchNorm1d (its num_features) or
+    Unflatten (the product of its shape) needs none. BatchNorm1d is written
+    in its evaluation form, whatever mode the model is in: the file computes
+    what ``predict`` computes. With ``probabilities`` a Softmax node follows the
     model's logits, so the file answers as ``predict_proba`` does.
     """
     data = to_bytes(model, input_shape, probabilities)
@@ -128,7 +132,7 @@ def to_bytes(model: Sequential, input_shape: tuple[int, ...] | None = None, prob
 
 
 def _input_shape(model: Sequential, input_shape: object) -> tuple[int, ...]:
-    """One sample's shape: given, or read from the first layer that fixes it (Dense or Unflatten)."""
+    """One sample's shape: given, or read from the first layer that fixes it (Dense, BatchNorm1d or Unflatten)."""
     if input_shape is not None:
         if (
             not isinstance(input_shape, (tuple, list))
@@ -140,10 +144,9 @@ def _input_shape(model: Sequential, input_shape: object) -> tuple[int, ...]:
             )
         return tuple(input_shape)
     for layer in model.layers:
-        if isinstance(layer, Dense):
-            return (layer.in_features,)
-        if isinstance(layer, Unflatten):
-            return (math.prod(layer.shape),)
+        features = _features_read(layer)
+        if features is not None:
+            return (features,)
         if not isinstance(layer, (Identity, ReLU, Sigmoid, Tanh, Softmax)):
             break
     raise ValueError(
@@ -152,10 +155,22 @@ def _input_shape(model: Sequential, input_shape: object) -> tuple[int, ...]:
     )
 
 
+def _features_read(layer: Layer) -> int | None:
+    """How many features a sample must hold for a layer that reads flat samples of one size; None for the others."""
+    if isinstance(layer, Dense):
+        return layer.in_features
+    if isinstance(layer, BatchNorm1d):
+        return layer.num_features
+    if isinstance(layer, Unflatten):
+        return math.prod(layer.shape)
+    return None
+
+
 def _check_fits(index: int, layer: Layer, shape: tuple[int, ...]) -> None:
-    """A clear error when a layer cannot take the samples the layers before it give."""
-    if isinstance(layer, Dense) and shape != (layer.in_features,):
-        raise ValueError(f"export: layer {index} {layer!r} needs samples of ({layer.in_features},), gets {shape}")
+    """A clear error when a layer cannot take the samples the layers before it give, or has no faithful node."""
+    features = _features_read(layer)
+    if features is not None and shape != (features,):
+        raise ValueError(f"export: layer {index} {layer!r} needs samples of ({features},), gets {shape}")
     if isinstance(layer, (Conv2d, MaxPool2d, AvgPool2d)):
         dimensions = layer.dimensions
         if len(shape) != 1 + dimensions:
@@ -165,23 +180,32 @@ def _check_fits(index: int, layer: Layer, shape: tuple[int, ...]) -> None:
             )
         if isinstance(layer, Conv2d) and shape[0] != layer.in_channels:
             raise ValueError(f"export: layer {index} {layer!r} needs {layer.in_channels} channels, gets {shape}")
-    features = math.prod(layer.shape) if isinstance(layer, Unflatten) else None
-    if features is not None and shape != (features,):
-        raise ValueError(f"export: layer {index} {layer!r} needs samples of ({features},), gets {shape}")
+    if isinstance(layer, BatchNorm1d):
+        # purenet's evaluation fails on such a layer (a square root of a value <= 0); the file would silently
+        # answer NaN or infinity. "not >" also catches a NaN variance.
+        for feature, variance in enumerate(layer.running_var):
+            if not variance + layer.eps > 0.0:
+                raise ValueError(
+                    f"export: layer {index} {layer!r} cannot be evaluated: running_var + eps must be > 0 "
+                    f"for every feature (it is the variance under a square root), got running_var[{feature}] "
+                    f"= {variance!r} with eps = {layer.eps!r}"
+                )
 
 
 def _layer_node(index: int, layer: Layer, source: str, target: str) -> tuple[bytes, list[bytes]]:
-    """The layer's NodeProto and its initializers (weights, or Reshape's target shape)."""
+    """The layer's NodeProto and its initializers (weights, running statistics, or Reshape's target shape)."""
     operator = OPERATORS[type(layer)]
     inputs = [source]
     attributes = []
     initializers = []
-    if isinstance(layer, (Dense, Conv2d)):
+    if isinstance(layer, (Dense, Conv2d, BatchNorm1d)):
         # PyTorch's layouts are ONNX's: Gemm computes X W^T + b with transB=1, Conv takes W as out x in x kernel.
-        for parameter in layer.parameters():
-            name = f"{index}.{parameter.name}"
+        # BatchNormalization's inputs after X are scale, B, input_mean, input_var: weight and bias, then the
+        # buffers running_mean and running_var, the order purenet lists them in.
+        for tensor in (*layer.parameters(), *layer.buffers()):
+            name = f"{index}.{tensor.name}"
             inputs.append(name)
-            initializers.append(_float_tensor(name, list(parameter)))
+            initializers.append(_float_tensor(name, list(tensor)))
         if isinstance(layer, Dense):
             attributes.append(_attribute_int("transB", 1))
     if isinstance(layer, Conv2d):
@@ -204,6 +228,11 @@ def _layer_node(index: int, layer: Layer, source: str, target: str) -> tuple[byt
         attributes.append(_attribute_int("axis", -1))
     elif isinstance(layer, Flatten):
         attributes.append(_attribute_int("axis", 1))
+    elif isinstance(layer, BatchNorm1d):
+        # The inference form torch.onnx writes for a model in eval mode: training_mode 0 (the default, so left out),
+        # Y = (X - input_mean) / sqrt(input_var + epsilon) * scale + B on an N x C input. torch.onnx also writes
+        # momentum, which only training mode reads: it is left out too.
+        attributes.append(_attribute_float("epsilon", layer.eps))
     elif isinstance(layer, Unflatten):
         # Reshape's target: 0 copies the input's size on that axis, so the batch stays whatever it is.
         name = f"{index}.shape"
