@@ -131,6 +131,7 @@ def read_model(data):
         nodes.append({
             "inputs": [text(name) for name in node[1]],
             "outputs": [text(name) for name in node[2]],
+            "name": text(node[3][0]),
             "op_type": text(node[4][0]),
             "attributes": attributes,
         })
@@ -294,6 +295,53 @@ def test_batch_norm_that_cannot_be_evaluated_is_refused():
     model.layers[1].running_var[2] = -0.99999e-5
     assert read_model(onnx.to_bytes(model))["nodes"][1]["op_type"] == "BatchNormalization"
 
+
+
+def dropout_model(p=0.5):
+    """Dense -> ReLU -> Dropout(p) -> Dense, the same weights for every p."""
+    rng = random.Random(7)
+    return pn.Sequential(pn.Dense(3, 4, rng=rng), pn.ReLU(), pn.Dropout(p, rng=rng), pn.Dense(4, 2, rng=rng))
+
+
+def test_dropout_becomes_an_identity_node_in_its_place():
+    read = read_model(onnx.to_bytes(dropout_model()))
+    assert [node["op_type"] for node in read["nodes"]] == ["Gemm", "Relu", "Identity", "Gemm"]
+    dropout = read["nodes"][2]
+    # one node for the layer, named after it, wired between its neighbours; p steers training only: no attribute
+    assert dropout["name"] == "2.Dropout"
+    assert dropout["inputs"] == ["layer1"]
+    assert dropout["outputs"] == ["layer2"]
+    assert dropout["attributes"] == {}
+    assert read["nodes"][3]["inputs"] == ["layer2", "3.weight", "3.bias"]
+    # no initializer of its own: the file holds the two Dense layers' weights and nothing else
+    assert sorted(read["initializers"]) == ["0.bias", "0.weight", "3.bias", "3.weight"]
+    assert read["input"] == ("input", 1, ("batch", 3))
+    assert read["output"] == ("output", 1, ("batch", 2))
+
+
+def test_dropout_is_written_in_evaluation_form_whatever_the_mode_and_p():
+    model = dropout_model()
+    dropout = model.layers[2]
+    assert dropout.training
+    in_training = onnx.to_bytes(model)
+    model.forward([[0.5, -1.0, 2.0]] * 4)  # a training pass draws a mask: the file does not keep it
+    assert dropout.mask is not None
+    assert onnx.to_bytes(model) == in_training
+    model.eval()
+    assert onnx.to_bytes(model) == in_training
+    assert not dropout.training
+    # evaluation is y = x for every p, p = 1 too (it zeroes everything in training only)
+    for p in (0.0, 0.2, 1.0):
+        assert onnx.to_bytes(dropout_model(p)) == in_training
+
+
+def test_a_model_starting_with_dropout_gives_its_input_shape():
+    # dropout on the inputs keeps their shape: the Dense behind it says how many features a sample has
+    read = read_model(onnx.to_bytes(pn.Sequential(pn.Dropout(0.2), pn.Dense(6, 2))))
+    assert read["input"] == ("input", 1, ("batch", 6))
+    assert read["nodes"][0]["op_type"] == "Identity"
+    assert read["nodes"][0]["inputs"] == ["input"]
+    assert read["nodes"][1]["inputs"] == ["layer0", "1.weight", "1.bias"]
 
 def test_probabilities_appends_a_softmax_and_keeps_the_model():
     model = pn.square_detector()

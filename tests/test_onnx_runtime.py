@@ -115,6 +115,31 @@ def test_a_batch_normalised_model_agrees_with_onnxruntime_in_evaluation_mode(see
     assert_close(run(data, batch[:1]), model.forward(batch[:1]), rel=1e-5, abs=1e-5)  # one sample: evaluation only
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_a_model_trained_with_dropout_agrees_with_onnxruntime_in_evaluation_mode(seed):
+    rng = random.Random(seed)
+    model = pn.Sequential(pn.Dense(4, 8, rng=rng), pn.ReLU(), pn.Dropout(0.5, rng=rng), pn.Dense(8, 3, rng=rng))
+    X = [[rng.uniform(-2.0, 2.0) for _ in range(4)] for _ in range(48)]
+    y = [int(row[0] > row[1]) + int(row[2] > 0.5) for row in X]
+    model.fit(X, y, optimizer=pn.Adam(model.parameters(), lr=0.05), epochs=3, batch_size=16, seed=seed, verbose=0)
+    dropout = model.layers[2]
+    assert dropout.training and dropout.mask is not None  # fit leaves the model training, its last mask drawn
+    logits, probabilities = onnx.to_bytes(model), onnx.to_bytes(model, probabilities=True)
+    checked(logits)
+    checked(probabilities)
+    batch = [[rng.uniform(-2.0, 2.0) for _ in range(4)] for _ in range(9)]
+    from_onnxruntime = run(logits, batch)
+    # a training pass drops about half the hidden values and doubles the rest: not what the file computes
+    in_training = model.forward(batch)
+    assert max(abs(a - b) for row_a, row_b in zip(in_training, from_onnxruntime) for a, b in zip(row_a, row_b)) > 0.1
+    # predict_proba and predict evaluate without changing the model's mode; the file answers as they do
+    assert_close(run(probabilities, batch), model.predict_proba(batch), rel=1e-5, abs=1e-6)
+    assert model.predict(batch) == numpy.argmax(numpy.array(from_onnxruntime), axis=1).tolist()
+    assert dropout.training
+    model.eval()
+    assert_close(from_onnxruntime, model.forward(batch), rel=1e-5, abs=1e-5)
+
+
 def test_the_square_detector_gives_the_same_probabilities_on_2000_drawings():
     model = pn.square_detector()
     data = onnx.to_bytes(model, probabilities=True)

@@ -7,7 +7,9 @@ running statistics, as ``TensorProto``s
 of little-endian float32 in ``raw_data``) and the input and output
 (``ValueInfoProto``s: element type float32, shape (batch, ...) with the
 batch dimension left symbolic so any batch size runs). Each layer becomes
-one node, in order: the output of node i is the input of node i + 1.
+one node, in order: the output of node i is the input of node i + 1. The
+file is for inference: layers that act differently in training (BatchNorm1d,
+Dropout) are written in their evaluation form, whatever mode the model is in.
 
 The field numbers below are those of onnx/onnx.proto; each message's fields
 are written in field-number order, as protobuf's own serializers do.
@@ -20,7 +22,7 @@ import os
 import struct
 
 from .. import __version__
-from ..layers import BatchNorm1d, Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from ..layers import BatchNorm1d, Dense, Dropout, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from ..layers.base import Layer
 from ..layers.convolution import Conv1d, Conv2d
 from ..layers.pooling import AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
@@ -60,6 +62,9 @@ OPERATORS: dict[type[Layer], str] = {
     Flatten: "Flatten",
     Unflatten: "Reshape",
     BatchNorm1d: "BatchNormalization",
+    # Inverted dropout scales by 1 / (1 - p) while training, so in evaluation y = x: an Identity node, with no
+    # attribute (p only steers training). The node keeps the file's node list in step with the model's layers.
+    Dropout: "Identity",
 }
 INPUT_NAME = "input"
 OUTPUT_NAME = "output"
@@ -76,9 +81,10 @@ def export(
     ``input_shape`` is the shape of one sample (without the batch), e.g.
     (1, 28, 28) for a model that starts with Conv2d(1, ...). A model that
     starts with Dense (its in_features), BatchNorm1d (its num_features) or
-    Unflatten (the product of its shape) needs none. BatchNorm1d is written
-    in its evaluation form, whatever mode the model is in: the file computes
-    what ``predict`` computes. With ``probabilities`` a Softmax node follows the
+    Unflatten (the product of its shape) needs none. BatchNorm1d (with its
+    running statistics) and Dropout (y = x) are written in their evaluation
+    form, whatever mode the model is in: the file computes what ``predict``
+    computes. With ``probabilities`` a Softmax node follows the
     model's logits, so the file answers as ``predict_proba`` does.
     """
     data = to_bytes(model, input_shape, probabilities)
@@ -147,7 +153,7 @@ def _input_shape(model: Sequential, input_shape: object) -> tuple[int, ...]:
         features = _features_read(layer)
         if features is not None:
             return (features,)
-        if not isinstance(layer, (Identity, ReLU, Sigmoid, Tanh, Softmax)):
+        if not isinstance(layer, (Identity, ReLU, Sigmoid, Tanh, Softmax, Dropout)):
             break
     raise ValueError(
         f"export: input_shape is needed for {model!r}: its first layers do not fix the shape of a sample; "
