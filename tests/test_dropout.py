@@ -10,6 +10,8 @@ import random
 import pytest
 
 import purenet as pn
+from purenet import matrices
+from purenet.matrices import tensors
 from conftest import assert_close, central_difference
 
 
@@ -93,3 +95,65 @@ def test_model_modes_and_predict_restores_training() -> None:
     assert not model.eval().layers[1].training
     with pytest.raises(TypeError, match="mode"):
         model.train("no")
+
+
+def _images(seed: int, batch: int = 2, channels: int = 3, height: int = 2, width: int = 2) -> list:
+    """A convolution's batch: batch x channels x height x width."""
+    rng = random.Random(seed)
+    return [
+        [[[rng.uniform(-2.0, 2.0) for _ in range(width)] for _ in range(height)] for _ in range(channels)]
+        for _ in range(batch)
+    ]
+
+
+def test_a_convolution_s_batch_keeps_its_shape_and_each_value_is_kept_or_dropped_on_its_own() -> None:
+    layer = pn.Dropout(0.5, rng=4)
+    x = _images(7)
+    y = layer.forward(x)
+    assert tensors.tensor_shape(y, "y", 4) == (2, 3, 2, 2)
+    assert matrices.shape(layer.mask) == (2, 12)  # one row per sample, read flat
+    for x_row, y_row, mask_row in zip(tensors.samples_as_rows(x), tensors.samples_as_rows(y), layer.mask):
+        for value, output, kept in zip(x_row, y_row, mask_row):
+            assert_close(output, value * 2.0 if kept else 0.0)
+    assert {kept for row in layer.mask for kept in row} == {0.0, 1.0}
+
+
+def test_gradient_through_a_convolution_s_batch_with_the_mask_fixed() -> None:
+    layer = pn.Dropout(0.3, rng=5)
+    x = _images(8)
+    layer.forward(x)
+    layer.fixed_mask = layer.mask
+    upstream = _images(9)
+    analytic = layer.backward(upstream)
+    assert tensors.tensor_shape(analytic, "gradient", 4) == (2, 3, 2, 2)
+
+    def loss() -> float:
+        return sum(
+            g * v for g_row, v_row in zip(tensors.innermost_rows(upstream), tensors.innermost_rows(layer.forward(x)))
+            for g, v in zip(g_row, v_row)
+        )
+
+    # innermost_rows gives the tensor's own rows, so central_difference moves the values of x in place.
+    numeric = central_difference(loss, tensors.innermost_rows(x))
+    assert_close(tensors.innermost_rows(analytic), numeric, rel=1e-6, abs=1e-8)
+
+
+def test_a_gradient_of_another_shape_is_named_with_both_shapes() -> None:
+    layer = pn.Dropout(0.5, rng=6)
+    layer.forward(_images(10))
+    with pytest.raises(ValueError, match=r"must match the output \(2 x 3 x 2 x 2\), got \(2 x 12\)"):
+        layer.backward([[1.0] * 12, [1.0] * 12])
+
+
+def test_a_convolutional_network_with_dropout_trains_and_predicts_without_it() -> None:
+    model = pn.Sequential(
+        pn.Unflatten((1, 4, 4)), pn.Conv2d(1, 2, 3, rng=1), pn.ReLU(), pn.Dropout(0.5, rng=2), pn.Flatten(),
+        pn.Dense(2 * 2 * 2, 2, rng=3),
+    )
+    rng = random.Random(11)
+    images = [[rng.uniform(0.0, 1.0) for _ in range(16)] for _ in range(8)]  # 4 x 4 images, read flat
+    labels = [index % 2 for index in range(8)]
+    before = [list(row) for row in model.layers[5].weight]
+    model.fit(images, labels, optimizer=pn.SGD(model.parameters(), lr=0.1), epochs=2, batch_size=4, verbose=0)
+    assert max(abs(a - b) for row_a, row_b in zip(before, model.layers[5].weight) for a, b in zip(row_a, row_b)) > 0
+    assert_close(model.predict_proba(images), model.predict_proba(images))  # evaluation draws no mask

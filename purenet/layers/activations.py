@@ -32,16 +32,12 @@ class ElementwiseActivation(Layer):
 
     def _as_rows(self, x: list) -> Matrix:
         """The batch as rows (batch x values); a tensor's sample shape is remembered to give it back."""
-        self._sample_shape = None
-        if isinstance(x, list) and x and isinstance(x[0], list) and x[0] and isinstance(x[0][0], list):
-            shape = tensors.tensor_shape(x, f"{type(self).__name__}: input", tensors.depth(x))
-            self._sample_shape = shape[1:]
-            return tensors.samples_as_rows(x)
-        return x
+        rows, self._sample_shape = tensors.batch_as_rows(x, f"{type(self).__name__}: input")
+        return rows
 
     def _in_input_shape(self, rows: Matrix) -> list:
         """Rows given back in the shape of the input (the rows themselves for a matrix)."""
-        return rows if self._sample_shape is None else tensors.rows_as_samples(rows, self._sample_shape)
+        return tensors.rows_in_sample_shape(rows, self._sample_shape)
 
     def function(self, x: float) -> float:
         """f(x) for one value."""

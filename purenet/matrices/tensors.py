@@ -119,3 +119,22 @@ def samples_as_rows(tensor: Tensor) -> list[list[float]]:
 def rows_as_samples(matrix: list[list[float]], sample_shape: tuple[int, ...]) -> Tensor:
     """The inverse of ``samples_as_rows``: each row cut into a sample of ``sample_shape``."""
     return [reshape(row, sample_shape) for row in matrix]
+
+
+def batch_as_rows(batch: list, name: str) -> tuple[list[list[float]], tuple[int, ...] | None]:
+    """A batch as rows (batch x values), and the sample shape to give it back in (None for a matrix).
+
+    For layers that act on every value alike, whatever the shape of a sample:
+    a matrix (batch x features) is its own rows; a deeper tensor, such as a
+    convolution's batch x channels x height x width, is checked rectangular
+    (errors name ``name``) and each sample flattened into one row.
+    """
+    if isinstance(batch, list) and batch and isinstance(batch[0], list) and batch[0] and isinstance(batch[0][0], list):
+        shape = tensor_shape(batch, name, depth(batch))
+        return samples_as_rows(batch), shape[1:]
+    return batch, None
+
+
+def rows_in_sample_shape(rows: list[list[float]], sample_shape: tuple[int, ...] | None) -> list:
+    """The inverse of ``batch_as_rows``: rows given back as samples of ``sample_shape`` (as they are for None)."""
+    return rows if sample_shape is None else rows_as_samples(rows, sample_shape)
