@@ -1181,8 +1181,11 @@ def start_then_ctrl_c(thread):
     # the main thread, still inside Thread.start for it, gets the Ctrl-C.  (Before the fix, that gave
     # the connection's slot back twice; the ValueError was logged as a failed request and the demo
     # went on serving.)
+    # Looked at before starting it: Thread.run deletes _target when the thread ends, which on a loaded
+    # machine can be before start returns.
+    target = getattr(thread, "_target", None)
     original_start(thread)
-    if getattr(thread, "_target", None) is not None and thread._target.__name__ == "process_request_thread":
+    if target is not None and target.__name__ == "process_request_thread":
         thread.join()
         signal.raise_signal(signal.SIGINT)
 
