@@ -51,17 +51,31 @@ def test_same_seed_same_masks() -> None:
     assert first.forward(_batch(2)) == second.forward(_batch(2))
 
 
+def _backward_against_finite_differences(layer: pn.Dropout, x: list, upstream: list) -> list:
+    """Draw a mask, fix it, and check backward against central differences of sum(upstream * forward(x)).
+
+    Returns the analytic gradient.  x may be a table (batch x features) or a convolution's batch.
+    """
+    layer.forward(x)
+    layer.fixed_mask = layer.mask
+    analytic = layer.backward(upstream)
+
+    def loss() -> float:
+        return sum(
+            g * v for g_row, v_row in zip(tensors.innermost_rows(upstream), tensors.innermost_rows(layer.forward(x)))
+            for g, v in zip(g_row, v_row)
+        )
+
+    # innermost_rows gives the tensor's own rows, so central_difference moves the values of x in place.
+    numeric = central_difference(loss, tensors.innermost_rows(x))
+    assert_close(tensors.innermost_rows(analytic), numeric, rel=1e-6, abs=1e-8)
+    return analytic
+
+
 def test_gradient_with_the_mask_fixed() -> None:
     layer = pn.Dropout(0.3, rng=5)
     x = _batch(3)
-    layer.forward(x)
-    layer.fixed_mask = layer.mask
-    upstream = _batch(4)
-    analytic = layer.backward(upstream)
-    numeric = central_difference(
-        lambda: sum(g * v for g_row, v_row in zip(upstream, layer.forward(x)) for g, v in zip(g_row, v_row)), x
-    )
-    assert_close(analytic, numeric, rel=1e-6, abs=1e-8)
+    _backward_against_finite_differences(layer, x, _batch(4))
     assert max(pn.gradcheck(layer, x).values()) < 1e-6
 
 
@@ -119,23 +133,8 @@ def test_a_convolution_s_batch_keeps_its_shape_and_each_value_is_kept_or_dropped
 
 
 def test_gradient_through_a_convolution_s_batch_with_the_mask_fixed() -> None:
-    layer = pn.Dropout(0.3, rng=5)
-    x = _images(8)
-    layer.forward(x)
-    layer.fixed_mask = layer.mask
-    upstream = _images(9)
-    analytic = layer.backward(upstream)
+    analytic = _backward_against_finite_differences(pn.Dropout(0.3, rng=5), _images(8), _images(9))
     assert tensors.tensor_shape(analytic, "gradient", 4) == (2, 3, 2, 2)
-
-    def loss() -> float:
-        return sum(
-            g * v for g_row, v_row in zip(tensors.innermost_rows(upstream), tensors.innermost_rows(layer.forward(x)))
-            for g, v in zip(g_row, v_row)
-        )
-
-    # innermost_rows gives the tensor's own rows, so central_difference moves the values of x in place.
-    numeric = central_difference(loss, tensors.innermost_rows(x))
-    assert_close(tensors.innermost_rows(analytic), numeric, rel=1e-6, abs=1e-8)
 
 
 def test_a_gradient_of_another_shape_is_named_with_both_shapes() -> None:
