@@ -8,7 +8,10 @@ Run from the repository root:
 Sweeps. ``shapes.draw_square`` draws a square with one trait set (aspect
 ratio, corner rounding, closure gap, overshoot, skew, taper, bow, tilt,
 number of points, number of strokes) and every other trait drawn the way
-people draw (purenet/squares/hand.py). For each value of the trait, the
+people draw (purenet/squares/hand.py); one more sweep adds a stray mark
+beside a square drawn as people draw it, ever further away, to show what
+the crop to the bounding box does when the box holds more than the square.
+For each value of the trait, the
 probe draws ``--drawings`` squares, all from the same seed (so that the
 values of one sweep are compared on drawings as alike as the trait
 allows), and reports the mean p(square) and the share called square
@@ -64,6 +67,12 @@ SWEEPS: dict[str, tuple] = {
 }
 """Each trait of ``shapes.draw_square`` the probe sweeps, and the values it tries."""
 
+STRAY_MARK_DISTANCES = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
+"""How far beyond a corner of the square the stray mark lies, as a fraction of the square's size."""
+
+STRAY_MARK_LENGTH = 0.01
+"""The stray mark's length, as a fraction of the square's size: a dot, as a pen leaves when it touches down."""
+
 BINS = 10
 
 
@@ -88,16 +97,49 @@ def sweep(probability: ProbabilityOfSquare, trait: str, values: Sequence, drawin
     for value in values:
         rng = random.Random(seed)
         squares = [shapes.draw_square(rng, **{trait: value}) for _ in range(drawings)]
-        probabilities = probability(squares)
-        rows.append(
-            {
-                "value": value,
-                "mean_p_square": sum(probabilities) / len(probabilities),
-                "called_square": sum(p > 0.5 for p in probabilities) / len(probabilities),
-                "drawings": len(probabilities),
-            }
-        )
+        rows.append(_row(value, probability(squares)))
     return rows
+
+
+def with_stray_mark(square: Drawing, distance: float, rng: random.Random) -> Drawing:
+    """``square`` and a dot ``distance`` times its size beyond one corner of its bounding box, diagonally out.
+
+    The corner is drawn from ``rng``. The dot is a stroke of
+    :data:`STRAY_MARK_LENGTH` pointing back at the corner, so the drawing's
+    bounding box grows by exactly ``distance`` times the size in both
+    directions (the size is the box's longer side).
+    """
+    xs = [x for stroke in square for x, _ in stroke]
+    ys = [y for stroke in square for _, y in stroke]
+    size = max(max(xs) - min(xs), max(ys) - min(ys))
+    sign_x, sign_y = rng.choice((-1.0, 1.0)), rng.choice((-1.0, 1.0))
+    corner = (max(xs) if sign_x > 0 else min(xs), max(ys) if sign_y > 0 else min(ys))
+    dot = (corner[0] + sign_x * distance * size, corner[1] + sign_y * distance * size)
+    back = (dot[0] - sign_x * STRAY_MARK_LENGTH * size, dot[1] - sign_y * STRAY_MARK_LENGTH * size)
+    return [*square, [dot, back]]
+
+
+def stray_mark_sweep(probability: ProbabilityOfSquare, distances: Sequence, drawings: int, seed: int) -> list[dict]:
+    """p(square) for squares drawn as people draw them, each with a dot ever further away (:func:`with_stray_mark`).
+
+    Rows as :func:`sweep` gives them; every distance's squares and corners
+    come from ``random.Random(seed)``.
+    """
+    rows = []
+    for distance in distances:
+        rng = random.Random(seed)
+        marked = [with_stray_mark(shapes.draw_square(rng), distance, rng) for _ in range(drawings)]
+        rows.append(_row(distance, probability(marked)))
+    return rows
+
+
+def _row(value: float, probabilities: list[float]) -> dict:
+    return {
+        "value": value,
+        "mean_p_square": sum(probabilities) / len(probabilities),
+        "called_square": sum(p > 0.5 for p in probabilities) / len(probabilities),
+        "drawings": len(probabilities),
+    }
 
 
 def calibration(probabilities: Sequence[float], labels: Sequence[int], bins: int = BINS) -> dict:
@@ -135,8 +177,9 @@ def calibration(probabilities: Sequence[float], labels: Sequence[int], bins: int
 
 
 def probe(probability: ProbabilityOfSquare, drawings: int, held_out: int, seed: int, held_out_seed: int) -> dict:
-    """Every sweep of :data:`SWEEPS` and the calibration on ``held_out`` fresh labelled drawings."""
+    """Every sweep of :data:`SWEEPS`, the stray-mark sweep, and the calibration on ``held_out`` fresh labelled drawings."""
     sweeps = {trait: sweep(probability, trait, values, drawings, seed) for trait, values in SWEEPS.items()}
+    sweeps["stray_mark"] = stray_mark_sweep(probability, STRAY_MARK_DISTANCES, drawings, seed)
     labelled = shapes.labelled_drawings(held_out, seed=held_out_seed)
     probabilities = probability([item for _, item in labelled])
     labels = [shapes.KINDS[kind] for kind, _ in labelled]

@@ -3,6 +3,7 @@
 import importlib.util
 import json
 import math
+import random
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,39 @@ def test_the_points_and_strokes_sweeps_set_what_they_name():
     assert [row["mean_p_square"] for row in rows] == pytest.approx([0.1, 0.4])
 
 
+@pytest.mark.parametrize("distance", [0.0, 0.1, 0.3])
+def test_the_stray_mark_lies_as_far_beyond_the_square_as_asked(distance):
+    square = [[(10.0, 10.0), (50.0, 10.0), (50.0, 40.0), (10.0, 40.0), (10.0, 10.0)]]  # 40 wide, 30 high: size 40
+    for seed in range(8):  # every corner comes up
+        marked = square_probe.with_stray_mark(square, distance, random.Random(seed))
+        assert marked[:-1] == square and len(marked[-1]) == 2
+        xs = [x for stroke in marked for x, _ in stroke]
+        ys = [y for stroke in marked for _, y in stroke]
+        assert max(xs) - min(xs) == pytest.approx(40.0 + 40.0 * distance)
+        assert max(ys) - min(ys) == pytest.approx(30.0 + 40.0 * distance)
+
+
+def test_the_stray_mark_sweep_moves_the_mark_away():
+    def mark_inside_the_square(drawings):
+        """1 where the last stroke is within the bounding box of the others (give or take the mark's length)."""
+        answers = []
+        for strokes in drawings:
+            xs = [x for stroke in strokes[:-1] for x, _ in stroke]
+            ys = [y for stroke in strokes[:-1] for _, y in stroke]
+            slack = 0.02 * max(max(xs) - min(xs), max(ys) - min(ys))
+            inside = all(
+                min(xs) - slack <= x <= max(xs) + slack and min(ys) - slack <= y <= max(ys) + slack
+                for x, y in strokes[-1]
+            )
+            answers.append(1.0 if inside else 0.0)
+        return answers
+
+    rows = square_probe.stray_mark_sweep(mark_inside_the_square, (0.0, 0.2), drawings=10, seed=3)
+    assert [row["value"] for row in rows] == [0.0, 0.2]
+    assert [row["mean_p_square"] for row in rows] == pytest.approx([1.0, 0.0])
+    assert all(row["drawings"] == 10 for row in rows)
+
+
 def test_calibration_of_a_worked_example():
     # Bin 0.0-0.1: p = 0.05, 0.05 with labels 0, 1 -> observed 0.5, gap 0.45, weight 2/4.
     # Bin 0.9-1.0: p = 0.95 and 1.0 with labels 1, 1 -> mean 0.975, observed 1, gap 0.025, weight 2/4.
@@ -80,13 +114,14 @@ def test_the_probe_runs_on_the_shipped_model_at_tiny_sizes(tmp_path, capsys):
     output = tmp_path / "probe.json"
     assert square_probe.main(["--drawings", "2", "--held-out", "16", "--json", str(output)]) == 0
     printed = capsys.readouterr().out
-    for trait in square_probe.SWEEPS:
+    for trait in [*square_probe.SWEEPS, "stray_mark"]:
         assert trait in printed
     assert "expected calibration error" in printed
     results = json.loads(output.read_text(encoding="utf-8"))
-    assert set(results["sweeps"]) == set(square_probe.SWEEPS)
+    assert set(results["sweeps"]) == {*square_probe.SWEEPS, "stray_mark"}
+    values = {**square_probe.SWEEPS, "stray_mark": square_probe.STRAY_MARK_DISTANCES}
     for trait, rows in results["sweeps"].items():
-        assert [row["value"] for row in rows] == list(square_probe.SWEEPS[trait])
+        assert [row["value"] for row in rows] == list(values[trait])
         assert all(0.0 <= row["mean_p_square"] <= 1.0 and row["drawings"] == 2 for row in rows)
     assert sum(row["count"] for row in results["calibration"]["bins"]) == 16
     assert 0.0 <= results["calibration"]["ece"] <= 1.0 and math.isfinite(results["calibration"]["ece"])
