@@ -73,6 +73,7 @@ def measure(
     rng = random.Random(seed)
     order = list(range(len(X)))
     reached: dict[str, float | None] = {f"{threshold:.0%}": None for threshold in THRESHOLDS}
+    batches_to: dict[str, int | None] = dict.fromkeys(reached)
     curve = []
     training_seconds, batches_done = 0.0, 0
     with squares.frozen_for_the_collector():  # as squares.train runs fit
@@ -97,14 +98,15 @@ def measure(
                         key = f"{threshold:.0%}"
                         if reached[key] is None and held_out_accuracy >= threshold:
                             reached[key] = training_seconds
+                            batches_to[key] = batches_done
             if not every_epoch and all(value is not None for value in reached.values()):
                 break
     return {
         "model": model,
         "recipe": {"batch_size": batch_size, "lr": lr, "hidden": hidden, "epochs": epochs, "seed": seed},
         "batches": batches_done,
-        "batches_to": {key: next((point["batches"] for point in curve if point["accuracy"] >= threshold), None)
-                       for key, threshold in zip(reached, THRESHOLDS)},
+        "batches_to": batches_to,
+        "training_seconds": training_seconds,
         "samples": samples,
         "test_samples": len(X_test),
         "generation_seconds": generation_seconds,
@@ -135,7 +137,7 @@ def main() -> int:
     model = result.pop("model")
     result["machine"] = common.machine_description()
     result["seed"] = arguments.seed
-    result["milliseconds_per_batch"] = 1000 * result["curve"][-1]["seconds"] / result["batches"]
+    result["milliseconds_per_batch"] = 1000 * result["training_seconds"] / result["batches"]
     recipe = result["recipe"]
     print(common.describe_machine_briefly(result["machine"]))
     print(f"square detector, {samples} drawings (generated and rasterised in {result['generation_seconds']:.1f} s), "
