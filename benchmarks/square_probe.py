@@ -7,7 +7,7 @@ Run from the repository root:
 
 Sweeps. ``shapes.draw_square`` draws a square with one trait set (aspect
 ratio, corner rounding, closure gap, overshoot, skew, taper, bow, tilt,
-number of points, number of strokes) and every other trait drawn the way
+number of points, number of strokes, lines of shading) and every other trait drawn the way
 people draw (purenet/squares/hand.py); one more sweep adds a stray mark
 beside a square drawn as people draw it, ever further away, to show what
 the crop to the bounding box does when the box holds more than the square.
@@ -64,6 +64,7 @@ SWEEPS: dict[str, tuple] = {
     "tilt": (0.0, 5.0, 10.0, 15.0, 20.0, 30.0, 45.0),
     "points": (4, 5, 6, 8, 10, 12, 16, 20, 30, 40),
     "strokes": (1, 2, 3, 4, 5, 6, 8),
+    "shading": (0, 1, 2, 3, 4, 6, 8),
 }
 """Each trait of ``shapes.draw_square`` the probe sweeps, and the values it tries."""
 

@@ -235,6 +235,59 @@ def test_a_closed_outline_has_the_strokes_asked_for(strokes):
         assert all(len(stroke) >= 2 for stroke in drawing)
 
 
+def inside(point, corners):
+    """Even-odd: does a ray from ``point`` towards +x cross the polygon's sides an odd number of times?"""
+    crossings = 0
+    for (x1, y1), (x2, y2) in zip(corners, corners[1:] + corners[:1]):
+        if (y1 > point[1]) != (y2 > point[1]) and point[0] < x1 + (point[1] - y1) * (x2 - x1) / (y2 - y1):
+            crossings += 1
+    return crossings % 2 == 1
+
+
+STAR = [
+    (math.cos(math.pi / 2 + k * math.pi / 5) * (1.0 if k % 2 == 0 else 0.4),
+     math.sin(math.pi / 2 + k * math.pi / 5) * (1.0 if k % 2 == 0 else 0.4))
+    for k in range(10)
+]
+
+
+@pytest.mark.parametrize("lines", [1, 3, 8])
+def test_hatching_draws_parallel_lines_across_a_convex_shape_ending_near_its_outline(lines):
+    triangle = [(0.0, 0.0), (1.0, 0.0), (0.3, 0.9)]
+    for corners in (UNIT_SQUARE, triangle):
+        for seed in range(10):
+            strokes = hand.hatching(corners, lines, random.Random(seed))
+            assert len(strokes) == lines  # a line crosses a convex shape once, and is never shorter than its ends move
+            directions = [hand.unit_direction(start, end) for start, end in strokes]
+            for direction in directions:  # parallel: the same direction, or the opposite one
+                assert abs(direction[0] * directions[0][1] - direction[1] * directions[0][0]) < 1e-9
+            closed = corners + corners[:1]
+            for start, end in strokes:
+                # Each end is where the line crosses the outline, moved along the line by up to 5% of the size.
+                for point in (start, end):
+                    assert distance_to_polyline(point, closed) <= 0.05 * 1.0 + 1e-9
+                assert inside(((start[0] + end[0]) / 2, (start[1] + end[1]) / 2), corners)
+
+
+def test_hatching_shades_a_star_point_by_point_and_draws_nothing_for_no_lines():
+    pieces = 0
+    for seed in range(20):
+        strokes = hand.hatching(STAR, 4, random.Random(seed))
+        pieces += len(strokes)
+        for start, end in strokes:
+            # Cut where the line leaves the star: no stroke runs across the notch between two points.
+            assert inside(((start[0] + end[0]) / 2, (start[1] + end[1]) / 2), STAR)
+    assert pieces > 4 * 20  # some lines cross two points of the star, and are drawn as two strokes
+    assert hand.hatching(STAR, 0, random.Random(0)) == []
+
+
+def test_a_closed_outline_shades_as_asked():
+    for seed in range(10):
+        drawing = hand.closed_outline(UNIT_SQUARE, hand.people_hand(random.Random(seed)), random.Random(seed), 2, shading=3)
+        assert len(drawing) == 5
+        assert all(len(stroke) == 2 for stroke in drawing[2:])
+
+
 def test_a_closed_outline_stops_its_gap_short_or_runs_its_overshoot_past():
     for seed in range(10):
         stroke = hand.closed_outline(UNIT_SQUARE, neat_hand(), random.Random(seed), 1, closure=(0.2, 0.0))[0]

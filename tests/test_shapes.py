@@ -279,6 +279,9 @@ def test_draw_square_sets_the_traits_it_is_given():
         assert bounding_box_aspect(drawn) == pytest.approx(aspect, rel=0.08)
     for strokes in (1, 2, 4, 6):
         assert len(shapes.draw_square(rng, strokes=strokes)) == strokes
+    for shading in (0, 3, 8):
+        # The lines of shading cross a convex box once each: one stroke apiece besides the outline's.
+        assert len(shapes.draw_square(rng, strokes=2, shading=shading)) == 2 + shading
     for points in (5, 8, 16):
         drawn = shapes.draw_square(rng, points=points)
         assert abs(len(all_points(drawn)) - points) <= 2
@@ -300,6 +303,8 @@ def test_draw_square_sets_the_traits_it_is_given():
         ({"tilt": math.nan}, ValueError, "tilt must be between"),
         ({"points": 1}, ValueError, "points must be between 2 and 200, got 1"),
         ({"strokes": 2.0}, TypeError, "strokes must be an int or None, got float"),
+        ({"shading": 13}, ValueError, "shading must be between 0 and 12, got 13"),
+        ({"shading": True}, TypeError, "shading must be an int or None, got bool"),
         ({"closure_gap": 0.1, "overshoot": 0.1}, ValueError, "closure_gap and overshoot cannot both be above 0"),
     ],
 )

@@ -53,6 +53,9 @@ def test_the_points_and_strokes_sweeps_set_what_they_name():
     assert rows[1]["mean_p_square"] == pytest.approx(0.20, abs=0.015)
     rows = square_probe.sweep(count_strokes, "strokes", (1, 4), drawings=10, seed=2)
     assert [row["mean_p_square"] for row in rows] == pytest.approx([0.1, 0.4])
+    # Squares drawn in one to four strokes (these ten are), each with four lines of shading more.
+    rows = square_probe.sweep(lambda drawings: [float(len(strokes) >= 5) for strokes in drawings], "shading", (0, 4), 10, 2)
+    assert [row["mean_p_square"] for row in rows] == pytest.approx([0.0, 1.0])
 
 
 @pytest.mark.parametrize("distance", [0.0, 0.1, 0.3])

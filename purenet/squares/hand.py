@@ -14,7 +14,11 @@ The numbers below are module constants, and tests/test_shapes.py checks
 that the generated squares show them:
 
 - strokes: 73% one stroke, 13% two, 7% three, 4% four, 3% five or more
-  (:data:`STROKE_COUNT_SHARES`);
+  (:data:`STROKE_COUNT_SHARES`): tick marks, shading, a doubled outline.
+  The strokes beyond the outline go over a side again or tick it; shading
+  (:func:`hatching`) is drawn only when asked for (``closed_outline``'s
+  ``shading``): learning from it was tried and not kept (docs/squares.md,
+  section 9);
 - points: every stroke is simplified by Ramer-Douglas-Peucker with
   epsilon 2 after the drawing's longer side is scaled to 0..255
   (``polyline.simplify``), so a drawing has 12 to 23 points (median 16);
@@ -80,6 +84,7 @@ __all__ = [
     "closed_outline",
     "ellipse_path",
     "finish",
+    "hatching",
     "pen_path",
     "people_closure",
     "people_hand",
@@ -395,12 +400,14 @@ def closed_outline(
     rng: random.Random,
     strokes: int | None = None,
     closure: tuple[float, float] | None = None,
+    shading: int = 0,
 ) -> Drawing:
     """The pen paths round a closed polygon, drawn from a random corner, either way round.
 
     ``strokes`` (people's count when None) splits the sides into that
     many runs of consecutive sides; beyond one stroke per side, the extra
-    strokes go over a side again or add a tick mark.  Where the pen
+    strokes go over a side again or add a tick mark.  ``shading`` adds
+    that many :func:`hatching` strokes across the inside.  Where the pen
     comes back to the first corner, it stops ``gap`` short of the
     start or runs ``overshoot`` past it along the first side (fractions of
     the shape's size; people's when ``closure`` is None).  Every other
@@ -461,7 +468,48 @@ def closed_outline(
         drawing.append(path)
     for _ in range(count - runs):
         drawing.append(_extra_stroke(loop, hand, rng, centre, size))
-    return drawing
+    return drawing + hatching(corners, shading, rng)
+
+
+def hatching(corners: list[Point], lines: int, rng: random.Random) -> Drawing:
+    """``lines`` parallel strokes across the inside of the polygon ``corners``: shading, as people add it.
+
+    The lines run at one angle drawn from ``rng``, evenly spaced (give or
+    take 2% of the size) from a tenth to nine tenths of the way across the
+    shape.  Each is cut where it crosses the outline (even-odd, so a star's
+    points are shaded apart), and each end moves in or out by up to 5% of
+    the size: a hand shading fast stops short of the outline or runs over.
+    """
+    if lines == 0:
+        return []
+    size = _extent(corners)
+    angle = rng.uniform(0.0, math.pi)
+    along, across = (math.cos(angle), math.sin(angle)), (-math.sin(angle), math.cos(angle))
+    heights = [x * across[0] + y * across[1] for x, y in corners]
+    low, high = min(heights), max(heights)
+    strokes: Drawing = []
+    for line in range(lines):
+        height = low + (high - low) * (0.1 + 0.8 * (line + 1) / (lines + 1)) + rng.gauss(0.0, 0.02) * size
+        crossings = _crossings(corners, heights, height, along)
+        for start, end in zip(crossings[::2], crossings[1::2]):
+            start += rng.uniform(-0.05, 0.05) * size
+            end += rng.uniform(-0.05, 0.05) * size
+            if end > start:
+                base = (across[0] * height, across[1] * height)
+                strokes.append([point_along(base, along, start), point_along(base, along, end)])
+    return strokes
+
+
+def _crossings(corners: list[Point], heights: list[float], height: float, along: Point) -> list[float]:
+    """Where the line of points at ``height`` across crosses the polygon's sides, as distances along it, sorted."""
+    crossings = []
+    for index, (first, second) in enumerate(zip(heights, heights[1:] + heights[:1])):
+        if (first > height) != (second > height):  # the side's ends lie on either side of the line
+            a, b = corners[index], corners[(index + 1) % len(corners)]
+            fraction = (height - first) / (second - first)
+            point = (a[0] + (b[0] - a[0]) * fraction, a[1] + (b[1] - a[1]) * fraction)
+            crossings.append(point[0] * along[0] + point[1] * along[1])
+    return sorted(crossings)
 
 
 def _cut_at(path: Stroke, end: Point) -> Stroke:

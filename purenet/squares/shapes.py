@@ -191,6 +191,7 @@ def draw_square(
     tilt: float | None = None,
     points: int | None = None,
     strokes: int | None = None,
+    shading: int | None = None,
 ) -> list[list[tuple[float, float]]]:
     """A square drawn with the traits given, every trait left as None drawn as people draw it.
 
@@ -214,7 +215,11 @@ def draw_square(
       2 to 200: the smallest epsilon that leaves at most that many (a
       drawing cannot have more than its traced strokes hold, 25 to 40);
       people: RDP with epsilon 2, a median of about 16;
-    - ``strokes``: 1 to 8 (people: :data:`STROKE_COUNT_SHARES`).
+    - ``strokes``: 1 to 8 (people: :data:`STROKE_COUNT_SHARES`);
+    - ``shading``: lines of ``hand.hatching`` across the inside, 0 to 12,
+      besides the outline's strokes (None: none; people shade some of
+      their squares of five strokes or more, the generator does not:
+      section 9 of docs/squares.md says why).
 
     Returns a drawing on the 100 x 100 canvas like :func:`sample`.
     Raises TypeError or ValueError naming a trait that is not a number
@@ -235,6 +240,7 @@ def draw_square(
         _check_trait(name, value, low, high)
     _check_count("points", points, 2, 200)
     _check_count("strokes", strokes, 1, 8)
+    _check_count("shading", shading, 0, 12)
     if closure_gap is not None and overshoot is not None and closure_gap > 0 and overshoot > 0:
         raise ValueError(
             f"draw_square: closure_gap and overshoot cannot both be above 0 (the pen either stops short or runs "
@@ -249,7 +255,7 @@ def draw_square(
     closure = None
     if closure_gap is not None or overshoot is not None:
         closure = (closure_gap or 0.0, overshoot or 0.0)
-    return _box(rng, hand, aspect, skew, taper, tilt, points, strokes, closure)
+    return _box(rng, hand, aspect, skew, taper, tilt, points, strokes, closure, shading or 0)
 
 
 def _box(
@@ -262,6 +268,7 @@ def _box(
     points: int | None = None,
     strokes: int | None = None,
     closure: tuple[float, float] | None = None,
+    shading: int = 0,
 ) -> Drawing:
     """A four-sided box drawn by ``hand``: :func:`draw_square` once its traits are checked."""
     corners = _box_corners(
@@ -270,7 +277,7 @@ def _box(
         taper if taper is not None else (0.0 if hand.neat else people_skew(rng)),
         rng,
     )
-    ideal = closed_outline(corners, hand, rng, strokes, closure)
+    ideal = closed_outline(corners, hand, rng, strokes, closure, shading)
     if tilt is None:
         tilt = 0.0 if hand.neat else people_tilt(rng, 90.0)
     return finish(ideal, hand, tilt, rng, points)
