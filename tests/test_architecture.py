@@ -91,6 +91,12 @@ def test_kept_names_still_work():
     assert hilbert.flatten(hilbert.unflatten(list(range(16)))) == list(range(16))
     assert shapes.sample is application_shapes.sample and shapes.KINDS is application_shapes.KINDS
     assert shapes.dataset is application_shapes.dataset
+    # Every public name of the modules before the move (their type names, and the prepare the generator imported).
+    for name in ("Point", "Stroke"):
+        assert getattr(drawing, name) is getattr(application_drawing, name)
+    for name in ("Drawing", "Point", "Stroke"):
+        assert getattr(shapes, name) is getattr(application_shapes, name)
+    assert shapes.prepare is application_drawing.prepare
 
 
 def test_square_detector_loads_lazily_from_the_top_level():

@@ -7,3 +7,6 @@ working from here because docs and outside tools use them.
 
 from ..squares.shapes import *  # noqa: F401,F403
 from ..squares.shapes import __all__  # noqa: F401
+
+# The module before the move read drawings with ``prepare``, and so offered it too.
+from ..squares.drawing import prepare  # noqa: E402,F401

@@ -47,6 +47,8 @@ __all__ = [
     "load_drawing_json",
     "read_pgm",
     "rasterize_unnormalised",
+    "Point",
+    "Stroke",
 ]
 
 BACKGROUND = -0.5
