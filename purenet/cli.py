@@ -105,6 +105,8 @@ def train_squares(arguments: argparse.Namespace) -> int:
     # Every file is read before training starts, so that a bad line stops the run at once.
     for path, label in arguments.extra or []:
         drawings = quickdraw.read(path)
+        if not drawings:
+            raise ValueError(f"--extra {path}:{label}: file {path!r} holds no drawings")
         # FILE:word labels each drawing by its own word, as `demo --collect` saves them.
         labels = [_label_of_word(item["word"]) if label == WORD_LABEL else label for item in drawings]
         extra += [(item_label, item["strokes"]) for item_label, item in zip(labels, drawings)]
@@ -184,9 +186,15 @@ def evaluate_model(arguments: argparse.Namespace) -> int:
     """Evaluate a saved square detector on fresh generated drawings, or on real ones (--drawings)."""
     if arguments.drawings is None and (arguments.label or arguments.limit):
         raise ValueError("--label and --limit describe the drawings of --drawings FILE.ndjson: give that file too")
+    if arguments.drawings is not None and (arguments.samples is not None or arguments.seed is not None):
+        raise ValueError(
+            "--samples and --seed describe fresh generated drawings, which --drawings FILE.ndjson replaces: "
+            "give one or the other"
+        )
     model = load(arguments.model)
     if arguments.drawings is None:
-        report = squares.evaluate(model, size=arguments.size, samples=arguments.samples, seed=arguments.seed)
+        given = {name: value for name, value in (("samples", arguments.samples), ("seed", arguments.seed)) if value is not None}
+        report = squares.evaluate(model, size=arguments.size, **given)
         print(squares.format_report(report))
         return 0
     drawings = quickdraw.read(arguments.drawings, limit=arguments.limit)
@@ -431,8 +439,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("model", metavar="MODEL", help="a saved model, e.g. purenet/squares/models/square_detector.json")
     evaluate.add_argument("--size", type=_power_of_two, default=32,
                           help="render the drawings at this size; larger than the model's is downsampled (default 32)")
-    evaluate.add_argument("--samples", type=_positive_int, default=2000, help="fresh drawings (default 2000)")
-    evaluate.add_argument("--seed", type=int, default=12345, help="seed of the fresh drawings (default 12345)")
+    # None stands for "not given", so that --drawings can refuse them; squares.evaluate's defaults apply.
+    evaluate.add_argument("--samples", type=_positive_int, default=None, help="fresh drawings (default 2000)")
+    evaluate.add_argument("--seed", type=int, default=None, help="seed of the fresh drawings (default 12345)")
     evaluate.add_argument("--drawings", type=_drawings_file, metavar="FILE.ndjson",
                           help="measure on the real drawings of a Quick, Draw! file instead: the share called square")
     evaluate.add_argument("--label", choices=tuple(squares.EXTRA_LABELS),

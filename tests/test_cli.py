@@ -227,3 +227,14 @@ def test_real_drawing_errors_are_one_line(tmp_path, capsys):
     assert cli.main(["train", "squares", "--extra", f"{broken}:square", "--out", str(tmp_path / "m.json")]) == 2
     assert "line 2" in capsys.readouterr().err
     assert not (tmp_path / "m.json").exists()
+    # Options of fresh generated drawings are refused beside --drawings, rather than silently unused.
+    good = write_drawings(tmp_path / "good.ndjson", "square", 2, "square")
+    for option in (["--samples", "100"], ["--seed", "3"]):
+        assert cli.main(["evaluate", squares.SHIPPED_MODEL, "--drawings", str(good), *option]) == 2
+        assert "--samples and --seed describe fresh generated drawings" in capsys.readouterr().err
+    # An empty file of extra drawings is refused before training, as evaluate refuses one.
+    empty = tmp_path / "empty.ndjson"
+    empty.write_text("")
+    assert cli.main(["train", "squares", "--extra", f"{empty}:square", "--out", str(tmp_path / "m.json")]) == 2
+    assert f"file {str(empty)!r} holds no drawings" in capsys.readouterr().err
+    assert not (tmp_path / "m.json").exists()
