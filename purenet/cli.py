@@ -183,32 +183,28 @@ def train_squares(arguments: argparse.Namespace) -> int:
 
 
 def evaluate_model(arguments: argparse.Namespace) -> int:
-    """Evaluate a saved square detector on fresh generated drawings, or on real ones (--drawings)."""
+    """Evaluate a saved square detector on real drawings (--drawings), then on fresh generated ones, per kind."""
     if arguments.drawings is None and (arguments.label or arguments.limit):
         raise ValueError("--label and --limit describe the drawings of --drawings FILE.ndjson: give that file too")
-    if arguments.drawings is not None and (arguments.samples is not None or arguments.seed is not None):
-        raise ValueError(
-            "--samples and --seed describe fresh generated drawings, which --drawings FILE.ndjson replaces: "
-            "give one or the other"
-        )
     model = load(arguments.model)
-    if arguments.drawings is None:
-        given = {name: value for name, value in (("samples", arguments.samples), ("seed", arguments.seed)) if value is not None}
-        report = squares.evaluate(model, size=arguments.size, **given)
-        print(squares.format_report(report))
-        return 0
-    drawings = quickdraw.read(arguments.drawings, limit=arguments.limit)
-    if not drawings:
-        raise ValueError(f"file {arguments.drawings!r} holds no drawings")
-    result = squares.evaluate_drawings(model, [item["strokes"] for item in drawings], size=arguments.size)
-    print(
-        f"called square: {result['share_square']:.2%} ({result['called_square']} of {result['drawings']} "
-        f"drawings from {arguments.drawings}, at {arguments.size}x{arguments.size})"
-    )
-    if arguments.label == "square":
-        print(f"accuracy on these squares: {result['share_square']:.2%}")
-    elif arguments.label == "other":
-        print(f"accuracy on these drawings of other things: {1 - result['share_square']:.2%}")
+    if arguments.drawings is not None:
+        # Read and checked before the generated drawings are made, so that a bad line stops the run at once.
+        drawings = quickdraw.read(arguments.drawings, limit=arguments.limit)
+        if not drawings:
+            raise ValueError(f"file {arguments.drawings!r} holds no drawings")
+        result = squares.evaluate_drawings(model, [item["strokes"] for item in drawings], size=arguments.size)
+        print(
+            f"called square: {result['share_square']:.2%} ({result['called_square']} of {result['drawings']} "
+            f"drawings from {arguments.drawings}, at {arguments.size}x{arguments.size})"
+        )
+        if arguments.label == "square":
+            print(f"accuracy on these squares: {result['share_square']:.2%}")
+        elif arguments.label == "other":
+            print(f"accuracy on these drawings of other things: {1 - result['share_square']:.2%}")
+        # Beside the real drawings, the generated ones the model learned from (issue 9: "as now").
+        print("on fresh generated drawings:")
+    report = squares.evaluate(model, size=arguments.size, samples=arguments.samples, seed=arguments.seed)
+    print(squares.format_report(report))
     return 0
 
 
@@ -439,11 +435,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("model", metavar="MODEL", help="a saved model, e.g. purenet/squares/models/square_detector.json")
     evaluate.add_argument("--size", type=_power_of_two, default=32,
                           help="render the drawings at this size; larger than the model's is downsampled (default 32)")
-    # None stands for "not given", so that --drawings can refuse them; squares.evaluate's defaults apply.
-    evaluate.add_argument("--samples", type=_positive_int, default=None, help="fresh drawings (default 2000)")
-    evaluate.add_argument("--seed", type=int, default=None, help="seed of the fresh drawings (default 12345)")
+    evaluate.add_argument("--samples", type=_positive_int, default=2000, help="fresh drawings (default 2000)")
+    evaluate.add_argument("--seed", type=int, default=12345, help="seed of the fresh drawings (default 12345)")
     evaluate.add_argument("--drawings", type=_drawings_file, metavar="FILE.ndjson",
-                          help="measure on the real drawings of a Quick, Draw! file instead: the share called square")
+                          help="measure on the real drawings of a Quick, Draw! file too: the share called square, "
+                               "before the report on fresh generated drawings")
     evaluate.add_argument("--label", choices=tuple(squares.EXTRA_LABELS),
                           help="what the drawings of --drawings are (square or other): also print the accuracy")
     evaluate.add_argument("--limit", type=_positive_int, help="read at most this many drawings of --drawings")
