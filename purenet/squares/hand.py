@@ -481,7 +481,7 @@ def hatching(corners: list[Point], lines: int, rng: random.Random) -> Drawing:
     the size: a hand shading fast stops short of the outline or runs over.
     """
     if lines == 0:
-        return []
+        return []  # before any draw from rng: an unshaded drawing is drawn exactly as it was before shading existed
     size = _extent(corners)
     angle = rng.uniform(0.0, math.pi)
     along, across = (math.cos(angle), math.sin(angle)), (-math.sin(angle), math.cos(angle))
@@ -490,12 +490,12 @@ def hatching(corners: list[Point], lines: int, rng: random.Random) -> Drawing:
     strokes: Drawing = []
     for line in range(lines):
         height = low + (high - low) * (0.1 + 0.8 * (line + 1) / (lines + 1)) + rng.gauss(0.0, 0.02) * size
+        base = (across[0] * height, across[1] * height)  # the line's point at distance 0 along it
         crossings = _crossings(corners, heights, height, along)
         for start, end in zip(crossings[::2], crossings[1::2]):
             start += rng.uniform(-0.05, 0.05) * size
             end += rng.uniform(-0.05, 0.05) * size
             if end > start:
-                base = (across[0] * height, across[1] * height)
                 strokes.append([point_along(base, along, start), point_along(base, along, end)])
     return strokes
 
