@@ -80,9 +80,10 @@ BINS = 10
 def model_probability(model) -> ProbabilityOfSquare:
     """p(square) of ``model`` (a network ending in two logits) for each drawing, read at the model's grid side."""
     side = recipe.model_size(model)
+    upright = recipe.reads_upright(model)
 
     def probability(drawings: list[Drawing]) -> list[float]:
-        return [row[1] for row in model.predict_proba([drawing.prepare(item, side) for item in drawings])]
+        return [row[1] for row in model.predict_proba([drawing.prepare(item, side, upright) for item in drawings])]
 
     return probability
 

@@ -61,7 +61,8 @@ def measure(
     labelled = shapes.labelled_drawings(samples, seed=seed)
     held_out = samples // 10
     training, test = labelled[: samples - 2 * held_out], labelled[samples - held_out :]
-    X = squares.inputs([item for _, item in training], 32, 32)
+    # As squares.train: the training drawings turned upright, then by people's small tilts.
+    X = squares.tilted_inputs([item for _, item in training], 32, random.Random(seed + squares.TILT_SEED_OFFSET))
     y = [shapes.KINDS[kind] for kind, _ in training]
     X_test = squares.inputs([item for _, item in test], 32, 32)
     y_test = [shapes.KINDS[kind] for kind, _ in test]

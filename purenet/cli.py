@@ -138,7 +138,7 @@ def train_squares(arguments: argparse.Namespace) -> int:
             resume=arguments.resume,
         )
     except TrainingInterrupted as stop:
-        return _interrupted(stop, stop.model, arguments, {"task": "squares"})
+        return _interrupted(stop, stop.model, arguments, {**stop.model.metadata, "task": "squares"})
     if extra:
         counts = report["extra"]
         print(
@@ -157,6 +157,7 @@ def train_squares(arguments: argparse.Namespace) -> int:
         f"--lr {arguments.lr} --schedule {arguments.schedule} --optimizer {arguments.optimizer} --seed {arguments.seed}"
     ) + "".join(f" --extra {path}:{label}" for path, label in arguments.extra or [])
     metadata = {
+        **model.metadata,  # "upright": how the model reads drawings (squares.reads_upright)
         "task": "squares",
         "command": command,
         "seed": arguments.seed,
@@ -216,7 +217,7 @@ def predict_file(arguments: argparse.Namespace) -> int:
         item = drawing.load_drawing_json(arguments.file)
     else:
         item = drawing.rasterize_image(drawing.read_pgm(arguments.file), side)
-    network_input = drawing.model_input(item, side)
+    network_input = drawing.model_input(item, side, upright=squares.reads_upright(model))
     probabilities = model.predict_proba([network_input])[0]
     answer = max(range(2), key=probabilities.__getitem__)
     print(

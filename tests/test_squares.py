@@ -280,7 +280,7 @@ def test_evaluate_drawings_is_the_share_the_model_calls_square():
     model = pn.square_detector()
     items = [shapes.sample(kind, random.Random(seed)) for kind in ("square", "circle") for seed in range(6)]
     result = squares.evaluate_drawings(model, items, size=64)
-    expected = model.predict(squares.inputs(items, 32, 64))
+    expected = model.predict(squares.inputs(items, 32, 64, squares.reads_upright(model)))
     assert result == {
         "drawings": 12,
         "called_square": sum(expected),

@@ -6,6 +6,7 @@ imports nothing from it, and ``import purenet`` does not load it.
 
     hilbert.py    the Hilbert curve: a 32 x 32 grid read as 1024 values
     drawing.py    a drawing (strokes) or a picture to the network's input
+    upright.py    turning a drawing upright: convex hull, smallest rectangle
     hand.py       how people draw: the facts, a person's hand, its pen paths
     shapes.py     the kinds of drawing: a seeded generator of labelled drawings
     polyline.py   Ramer-Douglas-Peucker: strokes as few-point polylines
@@ -32,6 +33,7 @@ from .recipe import (
     OPTIMIZERS,
     SCHEDULES,
     SHIPPED_MODEL,
+    TILT_SEED_OFFSET,
     StepSchedule,
     build_network,
     evaluate,
@@ -42,9 +44,12 @@ from .recipe import (
     kind_label,
     learning_rate_factor,
     model_size,
+    reads_upright,
     report,
     schedule_callbacks,
     square_detector,
+    tilted_drawing,
+    tilted_inputs,
     train,
 )
 
@@ -60,6 +65,7 @@ __all__ = [
     "OPTIMIZERS",
     "SCHEDULES",
     "SHIPPED_MODEL",
+    "TILT_SEED_OFFSET",
     "StepSchedule",
     "build_network",
     "evaluate",
@@ -70,8 +76,11 @@ __all__ = [
     "kind_label",
     "learning_rate_factor",
     "model_size",
+    "reads_upright",
     "report",
     "schedule_callbacks",
     "square_detector",
+    "tilted_drawing",
+    "tilted_inputs",
     "train",
 ]

@@ -5,9 +5,10 @@ coordinate range, as a mouse or a finger produces them.  The same steps
 prepare it for training, for evaluation, for the command line and for
 the web demo, so that the network always sees the same kind of picture:
 
-1. Normalise: crop to the drawing's bounding box, scale it uniformly so
-   that its longer side fills the grid less a margin of ``size / 16``
-   pixels on each side, and centre it.  The aspect ratio is kept: a
+1. Normalise: turn the drawing upright (:mod:`purenet.squares.upright`:
+   the smallest rectangle around it stands along the axes), crop to its
+   bounding box, scale it uniformly so that its longer side fills the
+   grid less a margin of ``size / 16`` pixels on each side, and centre it.  The aspect ratio is kept: a
    rectangle stays a rectangle.  ``y`` grows downwards, like rows.
 2. Rasterise: draw the strokes with a pen ``size / 32`` pixels wide
    (one pixel at 32 x 32), anti-aliased: a pixel's ink is how much of it
@@ -35,6 +36,7 @@ import math
 import os
 
 from . import hilbert
+from .upright import upright as turned_upright
 
 __all__ = [
     "BACKGROUND",
@@ -58,20 +60,20 @@ Point = tuple[float, float]
 Stroke = list[Point]
 
 
-def prepare(drawing: object, size: int = 32) -> list[float]:
+def prepare(drawing: object, size: int = 32, upright: bool = True) -> list[float]:
     """Return the network input for ``drawing``: ``size * size`` floats.
 
-    Equal to ``hilbert.flatten(rasterize(drawing, size))``: the
+    Equal to ``hilbert.flatten(rasterize(drawing, size, upright))``: the
     normalised, rasterised grid read in Hilbert-curve order.  ``drawing``
     is a list of strokes or a dict ``{"strokes": [...]}``; see
     :func:`rasterize`.  See docs/squares.md.
     """
     _check_size(size, "prepare")
     strokes = read_strokes(drawing, "prepare: drawing")
-    return hilbert.flatten(_render_strokes(strokes, size, "prepare"))
+    return hilbert.flatten(_render_strokes(strokes, size, "prepare", _check_upright(upright, "prepare")))
 
 
-def rasterize(drawing: object, size: int = 32) -> list[list[float]]:
+def rasterize(drawing: object, size: int = 32, upright: bool = True) -> list[list[float]]:
     """Return the normalised drawing as ``size`` rows of ``size`` floats.
 
     ``drawing`` is a list of strokes, each a list of points ``(x, y)``
@@ -80,9 +82,14 @@ def rasterize(drawing: object, size: int = 32) -> list[list[float]]:
     Empty strokes add nothing; a one-point stroke is a dot.  ``size``
     is a power of two, at least 4.
 
-    Normalisation: the bounding box of all points is scaled uniformly so
-    that its longer side, pen included, spans ``size - 2 * margin``
-    pixels with ``margin = size / 16``, and is centred in the grid.
+    Normalisation: with ``upright`` (the default) the drawing is first
+    turned by at most 45 degrees so that the smallest rectangle around it
+    stands along the axes (:func:`purenet.squares.upright.upright`; models
+    saved before 2026-12-02 were trained without this turn, see
+    :func:`purenet.squares.recipe.reads_upright`).  Then the bounding box
+    of all points is scaled uniformly so that its longer side, pen
+    included, spans ``size - 2 * margin`` pixels with ``margin = size /
+    16``, and is centred in the grid.
 
     Rasterisation: each stroke is a chain of line segments drawn with a
     pen of width ``w = size / 32`` pixels.  For a pixel whose centre is
@@ -97,10 +104,10 @@ def rasterize(drawing: object, size: int = 32) -> list[list[float]]:
     """
     _check_size(size, "rasterize")
     strokes = read_strokes(drawing, "rasterize: drawing")
-    return _render_strokes(strokes, size, "rasterize")
+    return _render_strokes(strokes, size, "rasterize", _check_upright(upright, "rasterize"))
 
 
-def model_input(item: object, model_side: int, size: int | None = None) -> list[float]:
+def model_input(item: object, model_side: int, size: int | None = None, upright: bool = True) -> list[float]:
     """Return what a model of grid side ``model_side`` reads: ``model_side**2`` floats.
 
     ``item`` is a drawing (strokes, or ``{"strokes": [...]}``, see
@@ -110,8 +117,9 @@ def model_input(item: object, model_side: int, size: int | None = None) -> list[
     row: a grid's rows hold numbers, a drawing's strokes hold points.
 
     1. A drawing is rendered at ``size`` (default ``model_side``):
-       ``grid = rasterize(item, size)``.  A grid is taken as it is
-       (``size``, if given, must be its side).
+       ``grid = rasterize(item, size, upright)``.  A grid is taken as it
+       is (``size``, if given, must be its side; ``upright`` does not
+       apply to it).
     2. The grid is read along the Hilbert curve: ``v = hilbert.flatten(grid)``.
     3. ``v`` is brought to the model's side along the curve:
        ``hilbert.downsample(v, size // model_side)`` when the grid is larger
@@ -128,6 +136,7 @@ def model_input(item: object, model_side: int, size: int | None = None) -> list[
         raise TypeError(
             f"model_input: model_side must be an int, got {type(model_side).__name__} ({model_side!r})"
         )
+    _check_upright(upright, "model_input")
     if model_side < 1 or model_side & (model_side - 1):
         raise ValueError(f"model_input: model_side must be a power of two (1, 2, 4, ..., 32, ...), got {model_side}")
     if _is_grid(item):
@@ -140,7 +149,7 @@ def model_input(item: object, model_side: int, size: int | None = None) -> list[
     else:
         size = model_side if size is None else size
         _check_size(size, "model_input")
-        grid = _render_strokes(read_strokes(item, "model_input: drawing"), size, "model_input")
+        grid = _render_strokes(read_strokes(item, "model_input: drawing"), size, "model_input", upright)
     values = hilbert.flatten(grid)
     if size > model_side:
         return hilbert.downsample(values, size // model_side)
@@ -432,10 +441,19 @@ def _read_grid(grid: list, where: str) -> list[list[float]]:
     return grid
 
 
+def _check_upright(upright: object, function_name: str) -> bool:
+    """``upright`` itself, once it is known to be True or False."""
+    if not isinstance(upright, bool):
+        raise TypeError(f"{function_name}: upright must be True or False, got {_describe(upright)}")
+    return upright
+
+
 def _render_strokes(
-    strokes: list[Stroke], size: int, function_name: str
+    strokes: list[Stroke], size: int, function_name: str, upright: bool
 ) -> list[list[float]]:
     """Normalise strokes checked by :func:`read_strokes` and draw them; see :func:`rasterize`."""
+    if upright:
+        strokes = turned_upright(strokes)
     xs = [x for stroke in strokes for x, _ in stroke]
     ys = [y for stroke in strokes for _, y in stroke]
     left, right, top, bottom = min(xs), max(xs), min(ys), max(ys)

@@ -83,7 +83,7 @@ def worst_section(model: Sequential, size: int, seed: int, samples: int = WORST_
     check_integer(samples, "worst_section: samples", minimum=1)
     labelled = shapes.labelled_drawings(samples, seed=seed)
     side = recipe.model_size(model)
-    grids = [drawing.rasterize(item, size) for _, item in labelled]
+    grids = [drawing.rasterize(item, size, upright=recipe.reads_upright(model)) for _, item in labelled]
     inputs = [drawing.model_input(grid, side) for grid in grids]
     labels = [recipe.kind_label(kind) for kind, _ in labelled]
     worst = report.worst_examples(model, inputs, labels, min(WORST_SHOWN, samples))

@@ -266,6 +266,8 @@ class Explainer:
         if not isinstance(model, Sequential):
             raise TypeError(f"make_server: model must be a purenet Sequential, got {type(model).__name__}")
         self.side = recipe.model_size(model)
+        # Drawings reach the model as it learnt them: turned upright or not (recipe.reads_upright).
+        self.upright = recipe.reads_upright(model)
         layers = model.layers
         shape_ok = (
             len(layers) in (3, 4)
@@ -293,7 +295,7 @@ class Explainer:
     def predict(self, strokes: list[list[tuple[float, float]]], size: int) -> dict:
         """Everything the network computes for a drawing rendered at ``size``."""
         try:
-            grid = drawing.rasterize(strokes, size)
+            grid = drawing.rasterize(strokes, size, upright=self.upright)
         except ValueError as error:
             raise RequestError(HTTPStatus.BAD_REQUEST, str(error)) from None
         inputs = drawing.model_input(grid, self.side)

@@ -702,7 +702,7 @@ class Trainer:
                 session = self.session(data["session"])
             model = self._trained_model(session)
             if path == "/api/train/model":
-                body = json.dumps(to_dict(model, {"task": session.settings["task"], "settings": session.settings}))
+                body = json.dumps(to_dict(model, {**model.metadata, "task": session.settings["task"], "settings": session.settings}))
                 name = f"purenet-{session.settings['task']}.json"
                 handler._respond(
                     HTTPStatus.OK,
@@ -730,4 +730,7 @@ class Trainer:
                 )
             copy = build_model(len(session.data[0][0]), session.settings, TASKS[session.settings["task"]]["classes"])
             copy.load_state_dict(session.model.state_dict())
+            if session.settings["task"] == "squares":
+                # square_data turned its drawings upright (recipe.inputs), so the page's drawings must be too.
+                copy.metadata["upright"] = True
             return copy
