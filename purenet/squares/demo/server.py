@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import os
 import random
 import re
@@ -64,7 +65,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TextIO
 
 from .. import drawing, hilbert, recipe
-from .. import quickdraw, shapes
+from .. import quickdraw, shapes, upright
 from ...layers import Dense, Softmax
 from ...layers.activations import ElementwiseActivation, softmax_row
 from ...model import Sequential
@@ -300,6 +301,14 @@ class Explainer:
             raise RequestError(HTTPStatus.BAD_REQUEST, str(error)) from None
         inputs = drawing.model_input(grid, self.side)
         reading = describe_reading(size, self.side)
+        # How far the drawing was turned to stand upright (section 2 of docs/squares.md), for the page to say.
+        turned = -math.degrees(upright.upright_angle([point for stroke in strokes for point in stroke])) if self.upright else 0.0
+        reading["turned_degrees"] = round(turned, 1) + 0.0  # + 0.0: never "-0.0"
+        if self.upright:
+            reading["text"] = (
+                f"Turned by {abs(reading['turned_degrees']):g}° to stand upright: the smallest rectangle around "
+                f"it now stands along the axes. {reading['text']}"
+            )
         outputs = self.forward(inputs)
         pre_activations, activations, logits = outputs[0], outputs[1], outputs[2]
         probabilities = outputs[3] if len(outputs) == 4 else softmax_row(logits)
