@@ -214,7 +214,7 @@ def test_the_page_is_told_how_far_the_drawing_was_turned_to_stand_upright(runnin
     _, _, tilted_answer = running.predict(tilted)
     turned = tilted_answer["reading"]["turned_degrees"] - upright_answer["reading"]["turned_degrees"]
     assert abs(turned + 20) < 0.05  # turned back by the 20 degrees it was drawn at
-    assert tilted_answer["reading"]["text"].startswith(f"Turned by {abs(tilted_answer['reading']['turned_degrees']):g}°")
+    assert tilted_answer["reading"]["text"].startswith(f"Turned {abs(tilted_answer['reading']['turned_degrees']):g}° to stand upright.")
     # The same picture reaches the network, whatever the angle it was drawn at.
     assert max(abs(a - b) for a, b in zip(upright_answer["inputs"], tilted_answer["inputs"])) < 1e-3
 

@@ -1,7 +1,7 @@
 """The square detector: is this drawing a square?
 
-A drawing becomes 1024 numbers (``purenet.drawing.prepare``: normalised,
-rasterised on a 32 x 32 grid, read along the Hilbert curve), and a small
+A drawing becomes 1024 numbers (``purenet.drawing.prepare``: turned upright,
+normalised, rasterised on a 32 x 32 grid, read along the Hilbert curve), and a small
 network answers with two scores, [not square, square]:
 
     1024 -> Dense -> 32 -> LeakyReLU -> Dense -> 2 -> (softmax)
@@ -272,6 +272,11 @@ def train(
     resume: str | None = None,
 ) -> tuple[Sequential, dict]:
     """Generate drawings, split 80 / 10 / 10 into train / validation / test, and train.
+
+    Every drawing is turned upright; the training drawings are then turned
+    by small tilts such as people's hands leave (``tilted_inputs``, from
+    ``random.Random(seed + TILT_SEED_OFFSET)``), and the model's metadata
+    says ``"upright": True`` (``reads_upright``).
 
     ``extra``: real drawings to learn from as well, as ``(label, drawing)``
     pairs with label ``"square"`` or ``"other"`` (``EXTRA_LABELS``), for

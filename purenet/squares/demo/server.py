@@ -305,10 +305,7 @@ class Explainer:
         turned = -math.degrees(upright.upright_angle([point for stroke in strokes for point in stroke])) if self.upright else 0.0
         reading["turned_degrees"] = round(turned, 1) + 0.0  # + 0.0: never "-0.0"
         if self.upright:
-            reading["text"] = (
-                f"Turned by {abs(reading['turned_degrees']):g}° to stand upright: the smallest rectangle around "
-                f"it now stands along the axes. {reading['text']}"
-            )
+            reading["text"] = f"Turned {abs(reading['turned_degrees']):g}° to stand upright. {reading['text']}"
         outputs = self.forward(inputs)
         pre_activations, activations, logits = outputs[0], outputs[1], outputs[2]
         probabilities = outputs[3] if len(outputs) == 4 else softmax_row(logits)
