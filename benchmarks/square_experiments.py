@@ -266,7 +266,7 @@ def run(samples: int, epochs: int, held_out: int, seed: int, quick: bool) -> dic
     # Rasterise once; the three orders only move the same values around.
     tick = time.perf_counter()
     # As squares.train: each training drawing turned upright, then by a small tilt from its own stream.
-    tilts = random.Random(seed + squares.TILT_SEED_OFFSET)
+    tilts = squares.training_tilts(seed)
     train_grids = [drawing.rasterize(squares.tilted_drawing(item, tilts), SIZE, upright=False) for _, item in training]
     test_grids = [drawing.rasterize(item, SIZE) for _, item in held_out_pairs]
     train_canvas = [rasterize_on_canvas(item) for _, item in training]
@@ -275,7 +275,7 @@ def run(samples: int, epochs: int, held_out: int, seed: int, quick: bool) -> dic
 
     # The Hilbert reading is exactly what squares.train feeds the network.
     assert [hilbert.flatten(grid) for grid in train_grids[:20]] == squares.tilted_inputs(
-        [item for _, item in training[:20]], SIZE, random.Random(seed + squares.TILT_SEED_OFFSET)
+        [item for _, item in training[:20]], SIZE, squares.training_tilts(seed)
     )
     order = random_order(SIZE * SIZE, PERMUTATION_SEED)
     readers = {

@@ -62,7 +62,7 @@ def measure(
     held_out = samples // 10
     training, test = labelled[: samples - 2 * held_out], labelled[samples - held_out :]
     # As squares.train: the training drawings turned upright, then by people's small tilts.
-    X = squares.tilted_inputs([item for _, item in training], 32, random.Random(seed + squares.TILT_SEED_OFFSET))
+    X = squares.tilted_inputs([item for _, item in training], 32, squares.training_tilts(seed))
     y = [shapes.KINDS[kind] for kind, _ in training]
     X_test = squares.inputs([item for _, item in test], 32, 32)
     y_test = [shapes.KINDS[kind] for kind, _ in test]

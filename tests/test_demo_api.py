@@ -206,10 +206,17 @@ def test_the_size_defaults_to_the_models_side(running):
     assert status == 200 and answer["size"] == 32 and answer["reading"]["mode"] == "as is"
 
 
+def hand_square_turned(degrees: float) -> list:
+    """hand_square() turned by ``degrees`` about the origin."""
+    angle = math.radians(degrees)
+    return [
+        [[x * math.cos(angle) - y * math.sin(angle), x * math.sin(angle) + y * math.cos(angle)] for x, y in stroke]
+        for stroke in hand_square()
+    ]
+
+
 def test_the_page_is_told_how_far_the_drawing_was_turned_to_stand_upright(running):
-    angle = math.radians(20)
-    tilted = [[[x * math.cos(angle) - y * math.sin(angle), x * math.sin(angle) + y * math.cos(angle)]
-               for x, y in stroke] for stroke in hand_square()]
+    tilted = hand_square_turned(20)
     _, _, upright_answer = running.predict(hand_square())
     _, _, tilted_answer = running.predict(tilted)
     turned = tilted_answer["reading"]["turned_degrees"] - upright_answer["reading"]["turned_degrees"]
@@ -223,10 +230,8 @@ def test_a_model_saved_before_the_turn_upright_gets_drawings_as_it_learnt_them()
     old = squares.square_detector()
     old.metadata = {}  # no "upright": true, as models saved before 2026-12-02
     server = RunningServer(old)
+    tilted = hand_square_turned(20)
     try:
-        angle = math.radians(20)
-        tilted = [[[x * math.cos(angle) - y * math.sin(angle), x * math.sin(angle) + y * math.cos(angle)]
-                   for x, y in stroke] for stroke in hand_square()]
         _, _, answer = server.predict(tilted)
     finally:
         server.stop()

@@ -51,7 +51,7 @@ def test_the_recipe_is_the_one_of_squares_train():
     # inputs must end with the same weights.
     model, _ = squares.train(samples=40, epochs=2, seed=3, verbose=0)
     training = shapes.labelled_drawings(40, seed=3)[:32]
-    tilts = random.Random(3 + squares.TILT_SEED_OFFSET)  # the training drawings' small tilts, as train draws them
+    tilts = squares.training_tilts(3)  # the training drawings' small tilts, as train draws them
     X = [hilbert.flatten(drawing.rasterize(squares.tilted_drawing(item, tilts), 32, upright=False)) for _, item in training]
     y = [shapes.KINDS[kind] for kind, _ in training]
     ours, _ = experiments.train(X, y, epochs=2, seed=3)

@@ -120,7 +120,8 @@ def test_a_drawing_turned_by_any_angle_rasterises_as_the_drawing_itself_up_to_a_
     # Two edges that give boxes of the same area, or nearly, may swap with rounding once the
     # drawing is turned: such a drawing has two uprights (a triangle can), and either may be chosen.
     hull = upright.convex_hull(points)
-    areas = sorted(box_area(points, math.atan2(by - ay, bx - ax)) for (ax, ay), (bx, by) in zip(hull, hull[1:] + hull[:1]))
+    edges = zip(hull, hull[1:] + hull[:1])
+    areas = sorted(box_area(points, math.atan2(by - ay, bx - ax)) for (ax, ay), (bx, by) in edges)
     if areas[1] - areas[0] < 1e-6 * areas[0]:
         return
     reference = drawing.rasterize(strokes, 32)

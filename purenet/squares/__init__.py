@@ -51,6 +51,7 @@ from .recipe import (
     tilted_drawing,
     tilted_inputs,
     train,
+    training_tilts,
 )
 
 __all__ = [
@@ -83,4 +84,5 @@ __all__ = [
     "tilted_drawing",
     "tilted_inputs",
     "train",
+    "training_tilts",
 ]

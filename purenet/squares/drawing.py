@@ -8,8 +8,8 @@ the web demo, so that the network always sees the same kind of picture:
 1. Normalise: turn the drawing upright (:mod:`purenet.squares.upright`:
    the smallest rectangle around it stands along the axes), crop to its
    bounding box, scale it uniformly so that its longer side fills the
-   grid less a margin of ``size / 16`` pixels on each side, and centre it.  The aspect ratio is kept: a
-   rectangle stays a rectangle.  ``y`` grows downwards, like rows.
+   grid less a margin of ``size / 16`` pixels on each side, and centre
+   it.  The aspect ratio is kept: a rectangle stays a rectangle.  ``y`` grows downwards, like rows.
 2. Rasterise: draw the strokes with a pen ``size / 32`` pixels wide
    (one pixel at 32 x 32), anti-aliased: a pixel's ink is how much of it
    the pen covers.  Background is -0.5, full ink is +0.5.

@@ -51,8 +51,7 @@ DEFAULT_SCHEDULE = "step"
 SCHEDULES = ("constant", "step")
 """``train``'s learning-rate schedules: the rate unchanged, or lowered for the last epochs (``learning_rate_factor``)."""
 TILT_SEED_OFFSET = 99
-"""The training tilts (``tilted_inputs``) come from ``random.Random(seed + TILT_SEED_OFFSET)``: a stream of
-their own, so that the drawings, the weights and the shuffling are those of ``seed`` with or without them."""
+"""The training tilts come from ``random.Random(seed + TILT_SEED_OFFSET)`` (``training_tilts``)."""
 
 
 def build_network(size: int = 32, hidden: int = DEFAULT_HIDDEN, rng: random.Random | None = None) -> Sequential:
@@ -150,6 +149,15 @@ def inputs(drawings: list, model_side: int, size: int, upright: bool = True) -> 
     each drawing upright first (``reads_upright`` of the model that reads them).
     """
     return [drawing.model_input(item, model_side, size, upright) for item in drawings]
+
+
+def training_tilts(seed: int) -> random.Random:
+    """The generator of the training drawings' small tilts for a run of ``seed``: ``random.Random(seed + 99)``.
+
+    A stream of its own, so that the drawings, the weights and the shuffling
+    are those of ``seed`` with or without the tilts.
+    """
+    return random.Random(seed + TILT_SEED_OFFSET)
 
 
 def tilted_drawing(item: object, rng: random.Random) -> list[list[tuple[float, float]]]:
@@ -275,7 +283,7 @@ def train(
 
     Every drawing is turned upright; the training drawings are then turned
     by small tilts such as people's hands leave (``tilted_inputs``, from
-    ``random.Random(seed + TILT_SEED_OFFSET)``), and the model's metadata
+    ``training_tilts(seed)``), and the model's metadata
     says ``"upright": True`` (``reads_upright``).
 
     ``extra``: real drawings to learn from as well, as ``(label, drawing)``
@@ -319,7 +327,7 @@ def train(
         extra_counts["validation"] += held_out
         extra_counts["train"] += len(drawings) - 2 * held_out
 
-    X_train = tilted_inputs([item for _, item in training], size, random.Random(seed + TILT_SEED_OFFSET))
+    X_train = tilted_inputs([item for _, item in training], size, training_tilts(seed))
     y_train = [kind_label(kind) for kind, _ in training]
     X_validation = inputs([item for _, item in validation], size, size)
     y_validation = [kind_label(kind) for kind, _ in validation]

@@ -302,7 +302,9 @@ class Explainer:
         inputs = drawing.model_input(grid, self.side)
         reading = describe_reading(size, self.side)
         # How far the drawing was turned to stand upright (section 2 of docs/squares.md), for the page to say.
-        turned = -math.degrees(upright.upright_angle([point for stroke in strokes for point in stroke])) if self.upright else 0.0
+        turned = 0.0
+        if self.upright:
+            turned = -math.degrees(upright.upright_angle([point for stroke in strokes for point in stroke]))
         reading["turned_degrees"] = round(turned, 1) + 0.0  # + 0.0: never "-0.0"
         if self.upright:
             reading["text"] = f"Turned {abs(reading['turned_degrees']):g}° to stand upright. {reading['text']}"

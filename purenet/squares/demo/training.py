@@ -702,7 +702,8 @@ class Trainer:
                 session = self.session(data["session"])
             model = self._trained_model(session)
             if path == "/api/train/model":
-                body = json.dumps(to_dict(model, {**model.metadata, "task": session.settings["task"], "settings": session.settings}))
+                metadata = {**model.metadata, "task": session.settings["task"], "settings": session.settings}
+                body = json.dumps(to_dict(model, metadata))
                 name = f"purenet-{session.settings['task']}.json"
                 handler._respond(
                     HTTPStatus.OK,
